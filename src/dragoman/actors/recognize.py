@@ -1,0 +1,341 @@
+"""Actor recognition: find the words in each sentence that name or refer to an actor.
+
+Reads: a `ParsedDocument` and the `Gazetteer`. Returns `Candidate`s (token spans with what the words
+say about the actor: kind, country, sector, office); `resolve.py` turns them into actors.
+
+Sources of candidates, in order of trust: gazetteer phrases (countries, capitals and seats of
+government, organisations), spaCy PERSON entities extended by the title before them ("Russian
+President") and the apposition after them (", a senior adviser to Iran's leader,"), nominal actors
+headed by an office or group noun ("the Russian ambassador", "Iranian officials", "police"), other
+proper-noun entities (kept aside: they may be people the model took for places, as it often does
+with unfamiliar names), and personal pronouns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+
+from ..parse import ParsedDocument
+from .gazetteer import Entry, Gazetteer
+
+# Connectors allowed inside a title ("Ambassador to Iran", "Leader of Iran's Islamic Revolution").
+TITLE_CONNECTORS = {"of", "to", "for", "the", "'s", "’s", "-", "and", "on"}
+# Diplomatic posts: "X to Y" names the host country Y, not the office holder's country.
+POSTED_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "attache", "chargé", "charge"}
+PRONOUNS = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    block: int  # index into ParsedDocument.blocks
+    i: int  # token span [i, j) in the block's Doc: the whole mention, title included
+    j: int
+    head: int  # token index of the name / head noun
+    start: int  # document offsets of the whole mention
+    end: int
+    kind: str  # person | country | organization | group | office | pronoun | proper
+    text: str
+    name: str | None = None  # canonical name when known (countries, organisations)
+    country: str | None = None
+    sector: str | None = None
+    office: str | None = None
+    how: str = "name"  # Mention.how
+    definite: bool = False  # "the Russian president": may refer to a named person
+
+
+class Recognizer:
+    """Finds actor candidates in parsed documents. Build once per process; stateless per call."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        seen: set[str] = set()
+        patterns = []
+        for entry in gazetteer.phrases():
+            if entry.kind in ("country", "metonym", "organization", "demonym") and entry.alias.lower() not in seen:
+                seen.add(entry.alias.lower())
+                patterns.append(nlp.make_doc(entry.alias))
+        self.matcher.add("GAZ", patterns)
+
+    def __call__(self, parsed: ParsedDocument) -> list[Candidate]:
+        out: list[Candidate] = []
+        for b, pb in enumerate(parsed.blocks):
+            out.extend(self._block(b, pb.offset, pb.doc))
+        return out
+
+    # -- one block -------------------------------------------------------------------------
+    def _block(self, b: int, offset: int, doc: Doc) -> list[Candidate]:
+        taken = [False] * len(doc)
+        cands: list[Candidate] = []
+
+        def add(c: Candidate) -> None:
+            for k in range(c.i, c.j):
+                taken[k] = True
+            cands.append(c)
+
+        # 1. People: PERSON entities, with their title and apposition.
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and not any(taken[ent.start : ent.end]):
+                person = self._person(b, offset, doc, ent)
+                if person is not None:
+                    add(person)
+
+        # 2. Gazetteer phrases (longest first), unless inside a person's title.
+        matches = sorted(self.matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))
+        for _, i, j in matches:
+            if any(taken[i:j]):
+                continue
+            span = doc[i:j]
+            entry = self.gaz.lookup(span.text)
+            if entry is None:
+                continue
+            if entry.kind == "demonym":
+                c = self._demonym_group(b, offset, doc, span, entry)
+                if c is not None:
+                    add(c)
+                continue
+            # "the Iranian Foreign Ministry" is an organisation, not the country
+            if span.root.head.i > j - 1 and span.root.dep_ in ("compound", "amod") and _is_org_head(span.root.head):
+                continue
+            kind = "country" if entry.kind in ("country", "metonym") and entry.sector == "GOV" and entry.name == self._country_name(entry.country) else (
+                "country" if entry.kind == "country" else "organization")
+            add(Candidate(b, i, j, span.root.i, offset + span.start_char, offset + span.end_char, kind,
+                          span.text, name=entry.name, country=entry.country, sector=entry.sector,
+                          how="country" if entry.kind == "country" else ("metonym" if entry.kind == "metonym" else "name")))
+
+        # 3. Nominal actors headed by an office or group noun.
+        for tok in doc:
+            if taken[tok.i] or tok.pos_ not in ("NOUN", "PROPN"):
+                continue
+            c = self._nominal(b, offset, doc, tok, taken)
+            if c is not None:
+                add(c)
+
+        # 4. Other proper-noun entities: maybe people the model mislabelled; resolve.py decides.
+        for ent in doc.ents:
+            if ent.label_ in ("ORG", "GPE", "NORP", "FAC", "LOC") and not any(taken[ent.start : ent.end]):
+                span = _strip_possessive(ent)
+                if span is None or not any(t.pos_ == "PROPN" for t in span):
+                    continue
+                c = self._organization(b, offset, doc, span) if ent.label_ == "ORG" else None
+                add(c or Candidate(b, span.start, span.end, span.root.i, offset + span.start_char,
+                                   offset + span.end_char, "proper", span.text, how="name"))
+
+        # 5. Personal pronouns (resolved later to the most recent compatible person).
+        for tok in doc:
+            if not taken[tok.i] and tok.lower_ in PRONOUNS and tok.tag_ in ("PRP", "PRP$"):
+                add(Candidate(b, tok.i, tok.i + 1, tok.i, offset + tok.idx, offset + tok.idx + len(tok), "pronoun",
+                              tok.text, how="pronoun"))
+        return sorted(cands, key=lambda c: c.start)
+
+    def _country_name(self, iso3: str | None) -> str | None:
+        return self.gaz.country_name(iso3) if iso3 else None
+
+    # -- people ----------------------------------------------------------------------------
+    def _person(self, b: int, offset: int, doc: Doc, ent: Span) -> Candidate | None:
+        name = _strip_possessive(ent)
+        if name is None:
+            return None
+        honorifics = self.gaz.honorifics()
+        # Honorifics the model put inside the entity ("Ayatollah Ali Khamenei") are part of the title.
+        k = name.start
+        while k < name.end - 1 and doc[k].text.lower().rstrip(".") in honorifics:
+            k += 1
+        name = doc[k : name.end]
+        # A person entity that is really a known country/organisation ("Iran" tagged PERSON).
+        entry = self.gaz.lookup(name.text)
+        if entry is not None and entry.kind in ("country", "metonym", "organization"):
+            return None
+        i = self._title_start(doc, ent.start)
+        title = doc[i : name.start]
+        country, sector, office = self._read_title(title)
+        j = name.end
+        app = self._apposition(doc, name)
+        if app is not None:
+            a_country, a_sector, a_office = self._read_title(app)
+            country = country or a_country
+            sector = sector or a_sector
+            office = office or a_office
+        start = offset + doc[i].idx
+        end = offset + name.end_char
+        return Candidate(b, i, j, name.root.i, start, end, "person", name.text, country=country, sector=sector,
+                         office=office, how="title" if office or country else "name")
+
+    def _title_start(self, doc: Doc, i: int) -> int:
+        """Walk left from a name over the words of a title: capitalised words, office words, connectors."""
+        start = i
+        k = i - 1
+        while k >= 0:
+            t = doc[k]
+            low = t.lower_
+            if t.is_punct and low not in ("-",):
+                break
+            if low in TITLE_CONNECTORS:
+                k -= 1
+                continue
+            if t.is_title or t.is_upper or self.gaz.office(low) is not None or low.rstrip(".") in self.gaz.honorifics():
+                if t.pos_ in ("VERB", "AUX", "PRON", "DET") and not t.is_title:
+                    break
+                start = k
+                k -= 1
+                continue
+            if t.pos_ == "ADJ" and k + 1 <= i and (self.gaz.office(doc[k + 1].lower_) is not None):
+                start = k  # "senior", "former" before an office word
+                k -= 1
+                continue
+            break
+        # A title cannot begin with a connector; "According to ..." is not part of it.
+        while start < i and (doc[start].lower_ in TITLE_CONNECTORS or doc[start].lower_ in ("according",)):
+            start += 1
+        return start
+
+    def _apposition(self, doc: Doc, name: Span) -> Span | None:
+        """", a senior adviser to the Leader of Iran's Islamic Revolution," after a name."""
+        k = name.end
+        if k >= len(doc) or doc[k].text != ",":
+            return None
+        end = k + 1
+        while end < len(doc) and doc[end].text not in (",", ";", ".", "(", ")") and end - k < 25:
+            if doc[end].pos_ in ("VERB", "AUX") and doc[end].tag_ not in ("VBN",):
+                return None  # a clause, not an apposition
+            end += 1
+        app = doc[k + 1 : end]
+        if len(app) == 0 or app[0].lower_ not in ("a", "an", "the", "his", "her", "its", "their", "also") and not any(
+            self.gaz.office(t.lower_) for t in app[:3]
+        ):
+            return None
+        return app
+
+    def _read_title(self, title: Span | list[Token]) -> tuple[str | None, str | None, str | None]:
+        """What a title says: (country, sector, office). Longest office phrase wins."""
+        tokens = list(title)
+        if not tokens:
+            return None, None, None
+        words = [t.text for t in tokens]
+        office_entry: Entry | None = None
+        office_at: tuple[int, int] | None = None
+        for n in range(len(words), 0, -1):
+            for s in range(0, len(words) - n + 1):
+                phrase = " ".join(words[s : s + n])
+                e = self.gaz.office(phrase)
+                if e is not None:
+                    office_entry, office_at = e, (s, s + n)
+                    break
+            if office_entry:
+                break
+        # The office holder's country: a demonym or country in the title, except the host of a posting
+        # ("Ambassador to Iran"): words after "to" that follow a diplomatic post do not count.
+        posted = any(w.lower() in POSTED_TO for w in words)
+        country = None
+        skip_until = -1
+        for n, t in enumerate(tokens):
+            if n <= skip_until:
+                continue
+            if posted and t.lower_ == "to":
+                skip_until = n + 3
+                continue
+            e = self._country_word(t)
+            if e is not None:
+                country = e
+                break
+        office = " ".join(words[office_at[0] : office_at[1]]) if office_at else None
+        if office_at:
+            # Keep the modifiers of the office that are not the country ("Foreign Ministry Spokesman").
+            s = office_at[0]
+            while s > 0 and tokens[s - 1].is_title and self._country_word(tokens[s - 1]) is None:
+                s -= 1
+            office = " ".join(words[s : office_at[1]])
+        return country, office_entry.sector if office_entry else None, office
+
+    def _country_word(self, t: Token) -> str | None:
+        e = self.gaz.lookup(t.text)
+        if e is not None and e.kind in ("country", "demonym") and e.country:
+            return e.country
+        return None
+
+    # -- nominal actors ----------------------------------------------------------------------
+    def _nominal(self, b: int, offset: int, doc: Doc, tok: Token, taken: list[bool]) -> Candidate | None:
+        lemma = tok.lemma_.lower()
+        group = self.gaz.nominal(lemma) or self.gaz.nominal(tok.lower_)
+        office = self.gaz.office(tok.lower_) or self.gaz.office(lemma)
+        if group is None and office is None:
+            return None
+        # Only the head of its noun phrase: "foreign ministry spokesman" is headed by "spokesman".
+        if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+            return None
+        left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod") and not taken[c.i]]
+        i = min([tok.i] + [c.left_edge.i for c in left])
+        i = max(i, 0)
+        while i < tok.i and taken[i]:
+            i += 1
+        span = doc[i : tok.i + 1]
+        country = None
+        for t in span:
+            country = country or self._country_word(t)
+        # "Iran's special envoy", "of Iran" after the noun
+        for c in tok.rights:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        country = country or self._country_word(g)
+        definite = any(t.lower_ in ("the", "his", "her", "its", "their") or t.dep_ == "poss" for t in span[:-1]) or (
+            len(span) and span[0].lower_ == "the")
+        plural = tok.tag_ in ("NNS", "NNPS")
+        if office is not None and not plural:
+            phrase = " ".join(t.text for t in span if t.dep_ in ("compound", "amod") and self._country_word(t) is None)
+            office_text = (phrase + " " + tok.text).strip() if phrase else tok.text
+            return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "office",
+                             span.text, country=country, sector=office.sector, office=office_text,
+                             how="description", definite=definite)
+        entry = group or office
+        return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", span.text,
+                         country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower())
+
+    def _demonym_group(self, b: int, offset: int, doc: Doc, span: Span, entry: Entry) -> Candidate | None:
+        """A plural demonym used as a noun ("Iranians") names the people of a country."""
+        tok = span.root
+        if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and tok.dep_ not in ("amod", "compound"):
+            return Candidate(b, span.start, span.end, tok.i, offset + span.start_char, offset + span.end_char, "group",
+                             span.text, country=entry.country, sector="CVL", how="demonym", name="people")
+        return None
+
+    def _organization(self, b: int, offset: int, doc: Doc, span: Span) -> Candidate | None:
+        """An ORG entity: a ministry, an army, a party. Country from a demonym or country inside it."""
+        country = None
+        sector = None
+        for t in span:
+            country = country or self._country_word(t)
+            e = self.gaz.office(t.lower_) or self.gaz.nominal(t.lemma_.lower())
+            if e is not None:
+                sector = e.sector
+        if country is None and sector is None:
+            return None
+        return Candidate(b, span.start, span.end, span.root.i, offset + span.start_char, offset + span.end_char,
+                         "organization", span.text, name=span.text.removeprefix("the ").strip(), country=country,
+                         sector=sector, how="name")
+
+
+def _strip_possessive(span: Span) -> Span | None:
+    """'Putin's' -> 'Putin'; a leading 'the' is dropped too."""
+    doc = span.doc
+    i, j = span.start, span.end
+    while j > i and doc[j - 1].text in ("'s", "’s", "'", "’"):
+        j -= 1
+    while i < j and doc[i].lower_ == "the":
+        i += 1
+    return doc[i:j] if j > i else None
+
+
+def _is_org_head(tok: Token) -> bool:
+    return tok.lower_ in {"ministry", "embassy", "parliament", "army", "navy", "government", "council", "agency",
+                          "party", "court", "police", "forces", "force", "guard", "corps", "committee", "office",
+                          "bank", "company", "news", "media", "television", "tv", "radio", "university"}
+
+
+def with_country(c: Candidate, country: str | None) -> Candidate:
+    return replace(c, country=country)

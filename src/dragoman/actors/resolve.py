@@ -1,0 +1,262 @@
+"""Actor resolution within a document: candidates -> actors, with coreference.
+
+Reads: `Candidate`s from `recognize.py`. Returns `DocumentActors`: the document's `Actor`s, every
+`Mention` (text and offsets), and a lookup from a token to the mention covering it, used by the
+events and quotes stages.
+
+- People: name mentions merge when their surnames agree (exactly, or by fuzzy match for typos such
+  as Velayati/Velayti) and their given names do not conflict (Bill and Hillary Clinton stay two).
+- Proper nouns the model took for places or organisations join a person when they match a known
+  surname.
+- Definite descriptions ("the Russian president", "the Leader") resolve to the most recent person
+  whose office or country and sector fit; pronouns (he, she) to the most recent person.
+- What cannot be resolved stays unresolved (a nominal actor or no actor), never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz import fuzz
+
+from ..schema import Actor, ActorRef, Mention
+from .gazetteer import Gazetteer
+from .recognize import Candidate
+
+SURNAME_SIMILARITY = 85  # rapidfuzz ratio: "Velayti" ~ "Velayati" is 93
+
+
+@dataclass
+class _Person:
+    """A person being assembled from mentions (private, mutable while one document is resolved)."""
+
+    names: list[list[str]] = field(default_factory=list)  # token lists, honorifics stripped
+    country: str | None = None
+    sector: str | None = None
+    office: str | None = None
+    aliases: list[str] = field(default_factory=list)
+
+    @property
+    def surname(self) -> str:
+        return self.names[0][-1]
+
+    def given(self) -> list[str]:
+        longest = max(self.names, key=len)
+        return longest[:-1]
+
+    def canonical(self) -> str:
+        # The most common spelling of the surname, on the longest form of the name.
+        counts: dict[str, int] = {}
+        for n in self.names:
+            counts[n[-1]] = counts.get(n[-1], 0) + 1
+        surname = max(counts, key=lambda s: (counts[s], -self.names.index(next(n for n in self.names if n[-1] == s))))
+        longest = max(self.names, key=len)
+        return " ".join(longest[:-1] + [surname])
+
+
+@dataclass(frozen=True)
+class ResolvedMention:
+    candidate: Candidate
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class DocumentActors:
+    actors: tuple[Actor, ...]
+    mentions: tuple[Mention, ...]
+    resolved: tuple[ResolvedMention, ...]  # in document order
+    home_country: str | None = None
+
+    def index(self) -> dict[tuple[int, int], ResolvedMention]:
+        """(block, token index) -> the resolved mention covering that token."""
+        out: dict[tuple[int, int], ResolvedMention] = {}
+        for rm in self.resolved:
+            c = rm.candidate
+            for k in range(c.i, c.j):
+                out[(c.block, k)] = rm
+        return out
+
+
+def actor_ref(rm: ResolvedMention) -> ActorRef:
+    a, c = rm.actor, rm.candidate
+    return ActorRef(a.actor_id, a.name, a.country, a.sector, c.text, c.start, c.end)
+
+
+def slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "x"
+
+
+def make_actor_id(name: str, country: str | None) -> str:
+    return f"{slug(name)}.{country.lower()}" if country else slug(name)
+
+
+class Resolver:
+    def __init__(self, gazetteer: Gazetteer):
+        self.gaz = gazetteer
+        # The adjective for each country, to name groups ("Algerian police").
+        adjectives: dict[str, str] = {}
+        for e in gazetteer.phrases():
+            if e.kind == "demonym" and e.country and e.alias[:1].isupper():
+                best = adjectives.get(e.country)
+                if best is None or (not e.alias.endswith("s") and (best.endswith("s") or len(e.alias) < len(best))):
+                    adjectives[e.country] = e.alias
+        self.adjectives = adjectives
+
+    def __call__(self, candidates: list[Candidate], home_country: str | None = None) -> DocumentActors:
+        honorifics = self.gaz.honorifics()
+        people: list[_Person] = []
+        assigned: list[tuple[Candidate, object]] = []  # (candidate, _Person | Actor)
+        recent: list[_Person] = []  # people in order of last mention
+
+        def find_person(tokens: list[str]) -> _Person | None:
+            surname = tokens[-1].lower()
+            given = [t.lower() for t in tokens[:-1]]
+            for p in reversed(recent):
+                ps = p.surname.lower()
+                if ps != surname and not (len(surname) >= 5 and fuzz.ratio(ps, surname) >= SURNAME_SIMILARITY):
+                    continue
+                pg = [g.lower() for g in p.given()]
+                if given and pg and not _given_compatible(given, pg):
+                    continue  # same surname, different given names: two people
+                return p
+            return None
+
+        def touch(p: _Person) -> None:
+            if p in recent:
+                recent.remove(p)
+            recent.append(p)
+
+        for c in candidates:
+            if c.kind == "person":
+                tokens = [t for t in c.text.replace("’s", "").split() if t.lower().rstrip(".") not in honorifics]
+                if not tokens:
+                    continue
+                p = find_person(tokens)
+                if p is None:
+                    p = _Person()
+                    people.append(p)
+                p.names.append(tokens)
+                p.aliases.append(c.text)
+                p.country = p.country or c.country
+                p.sector = p.sector or c.sector
+                p.office = p.office or c.office
+                touch(p)
+                assigned.append((c, p))
+            elif c.kind == "proper":
+                tokens = c.text.split()
+                p = find_person(tokens) if tokens else None
+                if p is not None and len(tokens) <= 3:
+                    p.names.append(tokens)
+                    p.aliases.append(c.text)
+                    touch(p)
+                    assigned.append((replace(c, kind="person"), p))
+            elif c.kind == "office" and c.definite:
+                p = self._description(c, recent)
+                if p is not None:
+                    p.aliases.append(c.text)
+                    touch(p)
+                    assigned.append((c, p))
+                else:
+                    assigned.append((c, self._office_actor(c, home_country)))
+            elif c.kind == "office":
+                assigned.append((c, self._office_actor(c, home_country)))
+            elif c.kind == "pronoun":
+                if recent:
+                    assigned.append((c, recent[-1]))
+            elif c.kind == "group":
+                assigned.append((c, self._group_actor(c, home_country)))
+            else:  # country, organization
+                assigned.append((c, self._named_actor(c)))
+
+        # Persons become actors once all their mentions are known.
+        person_actor: dict[int, Actor] = {}
+        for p in people:
+            name = p.canonical()
+            country = p.country or (home_country if p.sector in ("GOV", "LEG", "MIL") else None)
+            person_actor[id(p)] = Actor(
+                actor_id=make_actor_id(name, country), name=name, country=country, sector=p.sector,
+                kind="person", office=p.office, aliases=tuple(dict.fromkeys(p.aliases)),
+            )
+        resolved: list[ResolvedMention] = []
+        actors: dict[str, Actor] = {}
+        for c, target in assigned:
+            actor = person_actor[id(target)] if isinstance(target, _Person) else target
+            resolved.append(ResolvedMention(c, actor))
+            prev = actors.get(actor.actor_id)
+            if prev is None:
+                actors[actor.actor_id] = actor
+            elif c.text not in prev.aliases and c.kind not in ("pronoun",):
+                actors[actor.actor_id] = replace(prev, aliases=prev.aliases + (c.text,))
+        mentions = tuple(Mention(rm.actor.actor_id, rm.candidate.text, rm.candidate.start, rm.candidate.end,
+                                 rm.candidate.how) for rm in resolved)
+        return DocumentActors(tuple(actors.values()), mentions, tuple(resolved), home_country)
+
+    # -- builders ---------------------------------------------------------------------------
+    def _description(self, c: Candidate, recent: list[_Person]) -> _Person | None:
+        """'the Russian president' -> the most recent person whose office (or country and sector) fit."""
+        head = (c.office or "").split()[-1].lower() if c.office else ""
+        for p in reversed(recent):
+            if c.country and p.country and c.country != p.country:
+                continue
+            if p.office and head and head in p.office.lower():
+                return p
+        if c.country:
+            for p in reversed(recent):
+                if p.country == c.country and p.sector == c.sector and not (p.office and head and head not in p.office.lower() and not _synonym_office(head, p.office)):
+                    return p
+        for p in reversed(recent):
+            if p.office and _synonym_office(head, p.office) and (not c.country or p.country in (None, c.country)):
+                return p
+        return None
+
+    def _office_actor(self, c: Candidate, home_country: str | None) -> Actor:
+        country = c.country or home_country
+        office = (c.office or c.text).strip()
+        words = office.split()
+        office = " ".join(w if w.isupper() else w.capitalize() for w in words)
+        name = f"{office} of {self.gaz.country_name(country)}" if country else office
+        return Actor(make_actor_id(name, country), name, country, c.sector, "person", office=office, aliases=(c.text,))
+
+    def _group_actor(self, c: Candidate, home_country: str | None) -> Actor:
+        country = c.country or home_country
+        noun = c.text.split()[-1].lower()
+        if c.how == "demonym":
+            name = self.gaz.country_name(country) if country else c.text
+            return Actor(make_actor_id(f"{name} people", country), f"{c.text}", country, c.sector, "group", aliases=(c.text,))
+        adj = self.adjectives.get(country) if country else None
+        name = f"{adj} {noun}" if adj else noun
+        return Actor(make_actor_id(name, country), name, country, c.sector, "group", aliases=(c.text,))
+
+    def _named_actor(self, c: Candidate) -> Actor:
+        name = c.name or c.text
+        kind = "country" if c.kind == "country" else "organization"
+        return Actor(make_actor_id(name, c.country), name, c.country, c.sector, kind, aliases=(c.text,))
+
+
+def _given_compatible(a: list[str], b: list[str]) -> bool:
+    """Given names agree when the shorter list's names appear, in order, in the longer (initials allowed)."""
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    it = iter(long_)
+    for g in short:
+        for h in it:
+            if g == h or (len(g) <= 2 and h.startswith(g.rstrip("."))) or fuzz.ratio(g, h) >= SURNAME_SIMILARITY:
+                break
+        else:
+            return False
+    return True
+
+
+# Words that name the same kind of post ("envoy" for an adviser on a mission, "aide" for an adviser).
+_OFFICE_SYNONYMS = [
+    {"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"},
+    {"president", "leader", "head of state"},
+    {"diplomat", "envoy", "ambassador", "minister", "deputy"},
+]
+
+
+def _synonym_office(head: str, office: str) -> bool:
+    words = set(office.lower().split())
+    return any(head in group and words & group for group in _OFFICE_SYNONYMS)

@@ -1,0 +1,240 @@
+"""Command line: a thin layer over the library. Data goes to stdout, messages to stderr.
+
+    dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
+                           [--json-field NAME=FIELD] [--quiet]
+    dragoman export {events,quotes,actors,documents,rejections} [--db FILE] [--format F] [-o FILE|-]
+    dragoman evaluate GOLD.jsonl [--db FILE] [--json]
+    dragoman demo [--db FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+
+from . import __version__
+from .errors import DragomanError, InputError, StoreError, UsageError
+from .settings import DEFAULT_DB, Settings
+
+EXIT_OK, EXIT_NOTHING_CODED, EXIT_USAGE, EXIT_STORE = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return args.func(args)
+    except StoreError as err:
+        print(f"dragoman: error: {err}", file=sys.stderr)
+        return EXIT_STORE
+    except DragomanError as err:
+        print(f"dragoman: error: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("dragoman: interrupted; documents written so far are kept, run the same command to go on",
+              file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="dragoman", description="Turn news articles into PLOVER political event data.")
+    p.add_argument("--version", action="version", version=f"dragoman {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("code", help="code articles into the event store",
+                       description="Code news articles (files, folders, or - for stdin) into the event store.")
+    c.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder (recursive) or - for stdin")
+    _db_option(c)
+    c.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
+    c.add_argument("--published", type=_iso_date, help="publication date for documents that carry none (YYYY-MM-DD)")
+    c.add_argument("--meta", type=Path, help="JSONL file of metadata (file or id, published, title, outlet, url) for text files")
+    c.add_argument("--json-field", action="append", default=[], metavar="NAME=FIELD",
+                   help="read our field NAME from the input's FIELD in JSON input, e.g. text=body (repeatable)")
+    c.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    c.set_defaults(func=cmd_code)
+
+    e = sub.add_parser("export", help="write a table as JSONL, CSV, TSV or Parquet",
+                       description="Export a table of the store. Column names are documented in docs/EXPORT.md.")
+    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections"))
+    _db_option(e)
+    e.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "tsv", "parquet"))
+    e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
+    e.set_defaults(func=cmd_export)
+
+    v = sub.add_parser("evaluate", help="score the store against a gold file",
+                       description="Score the store against a gold JSONL file (format: tests/data/README or docs).")
+    v.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    _db_option(v)
+    v.add_argument("--json", action="store_true", help="print the report as JSON")
+    v.set_defaults(func=cmd_evaluate)
+
+    d = sub.add_parser("demo", help="code the bundled sample articles and print what was found")
+    _db_option(d)
+    d.set_defaults(func=cmd_demo)
+    return p
+
+
+def _db_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help=f"the store (default ./{DEFAULT_DB})")
+
+
+def _positive_int(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
+def _iso_date(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}")
+    return text
+
+
+# -- commands ---------------------------------------------------------------------------------
+
+def cmd_code(args: argparse.Namespace) -> int:
+    from .ingest import check_inputs
+    from .pipeline import Progress, run
+    from .store import Store
+
+    check_inputs(args.inputs)
+    if args.meta is not None and not args.meta.is_file():
+        raise InputError(str(args.meta), "no such metadata file", "Check the --meta path")
+    fields = []
+    for item in args.json_field:
+        name, sep, field = item.partition("=")
+        if not sep or not name or not field:
+            raise UsageError(f"--json-field {item!r}: expected NAME=FIELD, e.g. --json-field text=body")
+        fields.append((name, field))
+    settings = Settings(db=args.db, workers=args.workers, published=args.published, meta=args.meta,
+                        quiet=args.quiet, json_fields=tuple(fields))
+    bar = None
+    if not args.quiet:
+        from tqdm import tqdm
+
+        bar = tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True, leave=False)
+
+    def progress(p: Progress) -> None:
+        if bar is not None:
+            bar.n = p.documents
+            bar.set_postfix(events=p.events, refresh=False)
+            bar.refresh()
+
+    with Store(settings.db) as store:
+        summary = run(args.inputs, settings, store, on_progress=progress)
+    if bar is not None:
+        bar.close()
+    if not args.quiet:
+        print(f"coded {summary.coded} documents ({summary.events} events), skipped {summary.skipped} already coded, "
+              f"rejected {summary.rejected} -> {settings.db}", file=sys.stderr)
+        for reason, n in sorted(summary.rejections_by_reason.items(), key=lambda kv: -kv[1]):
+            print(f"  rejected {n}: {reason}", file=sys.stderr)
+        if summary.rejected:
+            print(f"  details: dragoman export rejections --db {settings.db}", file=sys.stderr)
+    if summary.coded == 0 and summary.skipped == 0:
+        print("dragoman: error: nothing could be coded; see the rejections above", file=sys.stderr)
+        return EXIT_NOTHING_CODED
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export
+    from .store import Store
+
+    _require_store(args.db)
+    out = None if args.output == "-" else Path(args.output)
+    with Store(args.db, read_only=True) as store:
+        n = export(store, args.table, args.format, out)
+    if out is not None:
+        print(f"wrote {n} {args.table} rows to {out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from .evaluate import evaluate, format_report, load_gold, match_doc_ids
+    from .store import Store
+
+    _require_store(args.db)
+    gold = load_gold(args.gold)
+    with Store(args.db, read_only=True) as store:
+        ids = match_doc_ids([g.doc_id for g in gold], [d.doc_id for d in store.documents()])
+        wanted = list(ids.values())
+        back = {v: k for k, v in ids.items()}
+        events: dict[str, list] = {}
+        for ev in store.events(wanted):
+            events.setdefault(back[ev.doc_id], []).append(ev)
+        found: dict[str, list] = {}
+        for q in store.quotes(wanted):
+            found.setdefault(back[q.doc_id], []).append(q)
+    missing = [g.doc_id for g in gold if g.doc_id not in ids]
+    if missing:
+        print(f"dragoman: warning: {len(missing)} gold documents are not in {args.db} ({', '.join(missing[:5])}); "
+              "they count as all misses. Code them first.", file=sys.stderr)
+    report = evaluate(gold, events, found)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(format_report(report))
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .pipeline import run
+    from .store import Store
+
+    sample = resources.files("dragoman").joinpath("data", "sample", "seeds.jsonl")
+    settings = Settings(db=args.db, quiet=True)
+    with resources.as_file(sample) as path, Store(settings.db) as store:
+        summary = run([str(path)], settings, store)
+        print(f"dragoman demo: coded {summary.coded} sample documents into {settings.db} "
+              f"({summary.skipped} already there)\n")
+        _print_summary(store)
+    return EXIT_OK
+
+
+def _print_summary(store) -> None:
+    events = store.events()
+    docs = store.documents()
+    occurred = [e for e in events if e.status == "occurred"]
+    print(f"{len(docs)} documents, {len(events)} events ({len(occurred)} occurred, "
+          f"{len(events) - len(occurred)} future, hypothetical or negated)\n")
+    print("Events by type (occurred / all):")
+    all_types = Counter(e.type for e in events)
+    occ_types = Counter(e.type for e in occurred)
+    for t, n in all_types.most_common():
+        print(f"  {t:<10} {occ_types.get(t, 0):>3} / {n}")
+    print("\nTop dyads (occurred, source country -> target country):")
+    dyads = Counter((e.source.country if e.source else None, e.target.country if e.target else None) for e in occurred)
+    for (s, t), n in dyads.most_common(8):
+        print(f"  {s or '---'} -> {t or '---'}  {n}")
+    print("\nTen events with their evidence:")
+    for e in sorted(events, key=lambda e: (-e.confidence, e.doc_id, e.start))[:10]:
+        src = f"{e.source.name} ({e.source.country or '?'})" if e.source else "?"
+        tgt = f"{e.target.name} ({e.target.country or '?'})" if e.target else "-"
+        via = f" via {e.via.name}" if e.via else ""
+        print(f"  [{e.doc_id}] {e.type} {e.status} {e.date.value or 'undated'}: {src} -> {tgt}{via}  "
+              f"(trigger '{e.trigger}')")
+        print(f"      \"{_shorten(e.evidence, 160)}\"")
+    print("\nNext: dragoman export events --format csv -o events.csv")
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _require_store(db: Path) -> None:
+    if not db.exists():
+        raise StoreError(f"{db}: no such store. Code some articles first: dragoman code INPUT --db {db}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

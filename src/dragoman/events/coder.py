@@ -1,0 +1,344 @@
+"""Event coding: who did what to whom, from the dependency parse and the lexicon.
+
+Reads: a `ParsedDocument`, its `DocumentActors` and the `Lexicon`. Returns `Event`s (without dates:
+`pipeline.py` asks `dates.py` for them) with trigger, evidence sentence, offsets, status, the rule
+that fired and a confidence.
+
+Roles come from syntax, never from word order alone:
+- the subject is the source; the direct object or the lexicon's prepositions (with, to, on, against,
+  from, ...) give the target; coordination expands to one event per conjunct;
+- passives take the source from the `by` agent; participles ("the message, delivered by X") too;
+- a verb without a subject ("to meet Putin", "and hand over") inherits it from the verb it hangs on;
+- nominal triggers take the source from a possessive, a country adjective or the governing verb's
+  subject ("Putin's reply", "the US withdrawal", "held talks"), the target from their prepositions;
+- in reported speech the reporter is not the actor: a reporting verb is never a trigger unless the
+  lexicon says so (accuse, condemn, praise are events; say is not).
+Status follows PLOVER: negation -> negated, modal or conditional -> hypothetical, future -> future,
+and a cooperative act announced for the future also yields an AGREE that occurred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from ..actors.resolve import DocumentActors, ResolvedMention, actor_ref
+from ..parse import ParsedBlock, ParsedDocument
+from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, EventDate, Location
+from .lexicon import PLOVER_QUAD, Lexicon, Trigger
+
+CODER_VERSION = "dragoman-coder-1"
+COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+TARGET_OPTIONAL = {"MOBILIZE", "PROTEST", "RETREAT", "CONCEDE", "ASSAULT", "THREATEN", "COERCE"}
+POLITICAL_SECTORS = {"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OPP", "SPY", "PRM", "UAF", "REF",
+                     "PRE", "REL", "LAB", "JRN", "ELI"}
+CLAUSE_LINKS = {"xcomp", "advcl", "conj", "acl", "relcl", "pcomp", "prep", "pobj", "dobj"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+
+
+@dataclass(frozen=True)
+class CodedEvent:
+    """An event before dating: the pipeline adds the date and the ids."""
+
+    type: str
+    mode: str | None
+    quad: int
+    cameo_root: str | None
+    status: str
+    source: ActorRef | None
+    target: ActorRef | None
+    via: ActorRef | None
+    location: Location | None
+    sentence: Span
+    block: ParsedBlock
+    trigger: Token
+    confidence: float
+    rule: str
+    announced: bool = False  # an AGREE derived from a future cooperative act: dated on publication
+
+
+class Coder:
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.index = lexicon.index()
+        self.cues = lexicon.cue_map()
+        self.light = {t.lemma for t in lexicon.triggers if t.light}
+
+    def __call__(self, parsed: ParsedDocument, actors: DocumentActors) -> list[CodedEvent]:
+        where = actors.index()
+        events: list[CodedEvent] = []
+        for b, pb in enumerate(parsed.blocks):
+            for sent in pb.doc.sents:
+                events.extend(self._sentence(b, pb, sent, where))
+        return _dedupe(events)
+
+    # -- one sentence ------------------------------------------------------------------------
+    def _sentence(self, b: int, pb: ParsedBlock, sent: Span, where) -> Iterator[CodedEvent]:
+        used_nouns: set[int] = set()
+        for tok in sent:
+            if tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB")):
+                trig, noun = self._verb_trigger(tok)
+                if trig is None:
+                    continue
+                if noun is not None:
+                    used_nouns.add(noun.i)
+                yield from self._code_verb(b, pb, sent, tok, trig, noun, where)
+        for tok in sent:
+            if tok.pos_ in ("NOUN", "PROPN") and tok.i not in used_nouns:
+                for trig in self.index.get(("noun", tok.lemma_.lower()), ()):
+                    if self._noun_ok(tok, trig):
+                        yield from self._code_noun(b, pb, sent, tok, trig, where)
+                        break
+
+    def _verb_trigger(self, v: Token) -> tuple[Trigger | None, Token | None]:
+        lemma = v.lemma_.lower()
+        objs = _objects(v)
+        preps = {c.lower_ for c in v.children if c.dep_ in ("prep", "agent", "dative")}
+        prts = {c.lower_ for c in v.children if c.dep_ == "prt"}
+        for trig in self.index.get(("verb", lemma), ()):
+            if trig.light:
+                for o in objs:
+                    for nt in self.index.get(("noun", o.lemma_.lower()), ()):
+                        if self._noun_ok(o, nt):
+                            return nt, o
+                continue
+            if trig.dobj and not any(o.lemma_.lower() in trig.dobj or o.lower_ in trig.dobj for o in objs):
+                continue
+            if trig.prt and trig.prt not in prts:
+                continue
+            if trig.prep and trig.prep not in preps and trig.prep not in prts:
+                continue
+            return trig, None
+        return None, None
+
+    def _noun_ok(self, n: Token, trig: Trigger) -> bool:
+        if trig.prep and not any(c.dep_ == "prep" and c.lower_ == trig.prep for c in n.children):
+            return False
+        return True
+
+    # -- verbs -------------------------------------------------------------------------------
+    def _code_verb(self, b, pb, sent, v: Token, trig: Trigger, noun: Token | None, where) -> Iterator[CodedEvent]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
+        if passive or (v.dep_ == "acl" and v.tag_ == "VBN"):
+            sources = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+            rule = "verb-passive"
+        else:
+            sources = self._subjects(v)
+            rule = "verb-active"
+        if noun is not None:
+            rule = "light-verb"
+            targets = self._targets(noun, trig, include_dobj=False) or self._targets(v, trig, include_dobj=False)
+        else:
+            targets = self._targets(v, trig, include_dobj=True, passive=passive)
+        yield from self._emit(b, pb, sent, v, trig, sources, targets, where, rule, status_from=v)
+
+    def _subjects(self, v: Token) -> list[Token]:
+        """The subject of a verb, inherited through xcomp/advcl/conj chains ("will visit ... to meet")."""
+        cur = v
+        for _ in range(6):
+            subj = [c for c in cur.children if c.dep_ in ("nsubj", "csubj")]
+            if subj:
+                s = subj[0]
+                if s.lower_ in RELATIVE_PRONOUNS and cur.dep_ == "relcl":
+                    return [cur.head]
+                return [s]
+            if cur.dep_ in ("xcomp", "advcl", "conj") and cur.head is not cur:
+                cur = cur.head
+                continue
+            if cur.dep_ == "relcl":
+                return [cur.head]
+            break
+        return []
+
+    def _targets(self, head: Token, trig: Trigger, include_dobj: bool, passive: bool = False) -> list[Token]:
+        for p in trig.target_preps:
+            if p == "-":
+                if passive:
+                    objs = [c for c in head.children if c.dep_ == "nsubjpass"]
+                    # "the reply was delivered to X": the thing delivered is not the target
+                    if objs and trig.dobj and objs[0].lemma_.lower() in trig.dobj:
+                        objs = []
+                else:
+                    objs = [o for o in _objects(head) if not trig.dobj or o.lemma_.lower() not in trig.dobj]
+                if include_dobj and objs:
+                    return objs
+                continue
+            for c in head.children:
+                if c.dep_ in ("prep", "dative") and c.lower_ == p:
+                    pobj = [g for g in c.children if g.dep_ == "pobj"]
+                    if pobj:
+                        return pobj
+        # Delivering a message: the recipient follows "to" even when the lexicon lists only the object.
+        for c in head.children:
+            if c.dep_ in ("prep", "dative") and c.lower_ == "to" and trig.dobj:
+                return [g for g in c.children if g.dep_ == "pobj"]
+        return []
+
+    # -- nouns -------------------------------------------------------------------------------
+    def _code_noun(self, b, pb, sent, n: Token, trig: Trigger, where) -> Iterator[CodedEvent]:
+        sources = [c for c in n.children if c.dep_ == "poss"]
+        sources += [c for c in n.children if c.dep_ in ("amod", "compound") and (pb.block, c.i) and
+                    (b, c.i) in where]
+        agent = [g for c in n.children if c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
+        sources = agent or sources
+        rule = "noun"
+        if not sources:
+            gov = n.head
+            hops = 0
+            while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov and hops < 4:
+                gov = gov.head
+                hops += 1
+            if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in _REPORTING:
+                sources = self._subjects(gov)
+                rule = "noun-governor"
+        targets = self._targets(n, trig, include_dobj=False)
+        yield from self._emit(b, pb, sent, n, trig, sources, targets, where, rule, status_from=n.head)
+
+    # -- shared ------------------------------------------------------------------------------
+    def _emit(self, b, pb, sent, trig_tok, trig, sources, targets, where, rule, status_from) -> Iterator[CodedEvent]:
+        src_refs = self._actors(b, sources, where)
+        tgt_refs = self._actors(b, targets, where)
+        if not src_refs:
+            return
+        # A plural subject of a symmetric act with no object: "Tehran and Moscow cooperate".
+        if not tgt_refs and len(src_refs) > 1 and trig.type in ("CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
+            tgt_refs = src_refs[1:]
+            src_refs = src_refs[:1]
+        if not tgt_refs:
+            if trig.type not in TARGET_OPTIONAL:
+                return
+            tgt_refs = [None]
+        status = self._status(trig_tok, status_from)
+        location = _location(pb, trig_tok, where, b)
+        for s in src_refs:
+            for t in tgt_refs:
+                if not _political(s) or (t is not None and not _political(t)):
+                    continue
+                if t is not None and _self_dyad(s, t):
+                    continue
+                conf = 0.5 + 0.2 * (t is not None) + 0.1 * (rule.startswith("verb")) + 0.1 * (s.country is not None)
+                ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, None,
+                                location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
+                yield ev
+                if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
+                    yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, None, location, sent,
+                                     pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
+
+    def _actors(self, b: int, tokens: list[Token], where) -> list[ActorRef]:
+        out: list[ActorRef] = []
+        for tok in tokens:
+            for t in [tok] + [c for c in tok.conjuncts if c.i > tok.i]:
+                rm = _actor_for(b, t, where)
+                if rm is not None:
+                    ref = actor_ref(rm)
+                    if all(r.actor_id != ref.actor_id for r in out):
+                        out.append(ref)
+        return out
+
+    def _status(self, trig: Token, gov: Token) -> str:
+        chain = [trig]
+        cur = trig
+        for _ in range(4):  # the verbs this one hangs on: "will visit ... to meet", "plans to attack"
+            if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass") and cur.head is not cur:
+                cur = cur.head
+                chain.append(cur)
+            else:
+                break
+        found: set[str] = set()
+        for v in chain:
+            for c in list(v.children) + [v]:
+                for cue in self.cues.get(c.lower_, ()) + self.cues.get(c.lemma_.lower(), ()):
+                    if _cue_applies(cue.pos, c, v):
+                        found.add(cue.status)
+        if NEGATED in found:
+            return NEGATED
+        if HYPOTHETICAL in found:
+            return HYPOTHETICAL
+        if FUTURE in found:
+            return FUTURE
+        return OCCURRED
+
+
+_REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write"}
+
+
+def _cue_applies(pos: str, tok: Token, verb: Token) -> bool:
+    if tok is verb:
+        return pos in ("verb", "adj", "noun", "any") and tok.pos_ in ("VERB", "ADJ", "NOUN", "AUX")
+    if pos == "aux":
+        return tok.dep_ in ("aux", "auxpass")
+    if pos == "neg":
+        return tok.dep_ == "neg" or tok.lower_ in ("no", "never")
+    if pos == "mark":
+        return tok.dep_ == "mark"
+    if pos in ("adj", "noun", "verb"):
+        return tok.pos_ == pos.upper()
+    return True
+
+
+def _objects(v: Token) -> list[Token]:
+    return [c for c in v.children if c.dep_ in ("dobj", "attr", "oprd")]
+
+
+def _actor_for(b: int, tok: Token, where) -> ResolvedMention | None:
+    """The actor a token stands for: its own mention, else the nearest mention inside its phrase."""
+    rm = where.get((b, tok.i))
+    if rm is not None:
+        return rm
+    best = None
+    for t in tok.subtree:
+        cand = where.get((b, t.i))
+        if cand is not None and (best is None or _depth(t, tok) < best[0]):
+            best = (_depth(t, tok), cand)
+    if best is not None and best[0] <= 2:
+        return best[1]
+    return None
+
+
+def _depth(t: Token, root: Token) -> int:
+    d = 0
+    while t is not root and t.head is not t and d < 50:
+        t = t.head
+        d += 1
+    return d
+
+
+def _political(ref: ActorRef) -> bool:
+    return ref.country is not None or (ref.sector in POLITICAL_SECTORS)
+
+
+def _self_dyad(s: ActorRef, t: ActorRef) -> bool:
+    if s.actor_id == t.actor_id:
+        return True
+    # A state acting on its own government is a speaker/actor confusion, not a domestic event.
+    return s.country is not None and s.country == t.country and s.sector == t.sector == "GOV" and (
+        s.actor_id == s.country.lower() or t.actor_id == t.country.lower() or s.name == t.name)
+
+
+def _location(pb: ParsedBlock, trig: Token, where, b: int) -> Location | None:
+    for c in trig.children:
+        if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+            for g in c.children:
+                if g.dep_ == "pobj" and g.ent_type_ in ("GPE", "LOC", "FAC"):
+                    span = next((e for e in g.doc.ents if e.start <= g.i < e.end), None)
+                    if span is None:
+                        continue
+                    rm = where.get((b, g.i))
+                    country = rm.actor.country if rm is not None else None
+                    return Location(span.text, country, span.text, pb.start_of(span), pb.end_of(span))
+    return None
+
+
+def _dedupe(events: list[CodedEvent]) -> list[CodedEvent]:
+    seen: set[tuple] = set()
+    out = []
+    for e in events:
+        key = (e.type, e.status, e.source.actor_id if e.source else None, e.target.actor_id if e.target else None,
+               e.sentence.start_char, e.block.offset)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(e)
+    return out

@@ -1,0 +1,254 @@
+"""The ordered stages, and a run that streams documents from the inputs into the store.
+
+    ingest -> clean -> parse -> actors -> events -> dates -> quotes -> store
+
+`Pipeline` holds the loaded components (spaCy, gazetteer, lexicon) and codes cleaned documents
+into `CodedDocument`s; it never touches the store. `run()` drives a whole `dragoman code`: it reads
+the inputs, skips content already coded, codes in batches (in worker processes when asked) and
+writes each batch to the store in one transaction, so an interrupted run loses at most one batch.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from . import __version__, dates, quotes
+from .actors import ActorStage, DocumentActors, Gazetteer, actor_ref
+from .clean import clean
+from .events.coder import CODER_VERSION, Coder, CodedEvent
+from .events.lexicon import Lexicon
+from .ingest import iter_inputs
+from .parse import ParsedDocument, load_nlp, parse_documents
+from .schema import (
+    FUTURE,
+    ActorRef,
+    CleanDocument,
+    CodedDocument,
+    Document,
+    Event,
+    EventDate,
+    EVENT_DATE_PUBLICATION,
+    Quote,
+    Rejection,
+    RunSummary,
+)
+from .settings import Settings
+
+
+class Pipeline:
+    """The loaded components. Build one per process (loading spaCy takes a second)."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.nlp = load_nlp(settings.spacy_model)
+        self.gazetteer = Gazetteer.load()
+        self.lexicon = Lexicon.load()
+        self.actors = ActorStage(self.nlp, self.gazetteer)
+        self.coder = Coder(self.lexicon)
+
+    def versions(self) -> dict[str, str]:
+        return {
+            "dragoman": __version__,
+            "coder": CODER_VERSION,
+            "lexicon": self.lexicon.version,
+            "gazetteer": self.gazetteer.version,
+            "spacy_model": f"{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
+        }
+
+    def code(self, documents: Iterable[Document]) -> Iterator[CodedDocument]:
+        cleaned = (clean(d) for d in documents)
+        for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size):
+            yield self.code_parsed(parsed)
+
+    def code_parsed(self, parsed: ParsedDocument) -> CodedDocument:
+        doc = parsed.document
+        actors = self.actors(parsed)
+        events = tuple(
+            self._event(doc, n, ev) for n, ev in enumerate(self.coder(parsed, actors))
+        )
+        found = tuple(self._quotes(parsed, actors))
+        return CodedDocument(
+            document=doc,
+            blocks=parsed.clean.blocks,
+            actors=actors.actors,
+            mentions=actors.mentions,
+            events=events,
+            quotes=found,
+            n_sentences=parsed.n_sentences,
+        )
+
+    def _event(self, doc: Document, n: int, ev: CodedEvent) -> Event:
+        pb, sent, trig = ev.block, ev.sentence, ev.trigger
+        start, end = pb.start_of(sent), pb.end_of(sent)
+        trigger_start = pb.start_of(trig)
+        if ev.announced and doc.published:
+            # PLOVER: an announced cooperative act is an AGREE dated on the announcement
+            date = EventDate(doc.published, _precision(doc.published), EVENT_DATE_PUBLICATION)
+        else:
+            tense = "future" if ev.status == FUTURE and not ev.announced else "past"
+            date = dates.event_date(doc.text[start:end], start, trigger_start, doc.published, tense)
+        return Event(
+            event_id=f"{doc.doc_id}:e{n}",
+            doc_id=doc.doc_id,
+            type=ev.type,
+            mode=ev.mode,
+            quad=ev.quad,
+            cameo_root=ev.cameo_root,
+            status=ev.status,
+            date=date,
+            source=ev.source,
+            target=ev.target,
+            via=ev.via,
+            location=ev.location,
+            evidence=doc.text[start:end],
+            start=start,
+            end=end,
+            trigger=trig.text,
+            trigger_start=trigger_start,
+            trigger_end=trigger_start + len(trig.text),
+            confidence=ev.confidence,
+            coder_version=CODER_VERSION,
+            rule=ev.rule,
+        )
+
+    def _quotes(self, parsed: ParsedDocument, actors: DocumentActors) -> Iterator[Quote]:
+        doc = parsed.document
+        for n, q in enumerate(quotes.find_quotes(parsed)):
+            speaker = _speaker(actors, q.speaker_start, q.speaker_end)
+            yield Quote(f"{doc.doc_id}:q{n}", doc.doc_id, speaker, q.text, q.start, q.end, q.direct)
+
+
+def _precision(value: str | None) -> str | None:
+    if not value:
+        return None
+    return {10: "day", 7: "month", 4: "year"}.get(len(value))
+
+
+def _speaker(actors: DocumentActors, start: int | None, end: int | None) -> ActorRef | None:
+    """The resolved actor whose mention overlaps the speaker span most (its head counts first)."""
+    if start is None or end is None:
+        return None
+    best, best_overlap = None, 0
+    for rm in actors.resolved:
+        c = rm.candidate
+        overlap = min(end, c.end) - max(start, c.start)
+        if overlap > best_overlap:
+            best, best_overlap = rm, overlap
+    return actor_ref(best) if best is not None else None
+
+
+# -- a whole run ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Progress:
+    """What a run reports after each batch (for a progress bar)."""
+
+    documents: int
+    events: int
+
+
+def batches(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def run(
+    inputs: Sequence[str],
+    settings: Settings,
+    store,
+    on_progress: Callable[[Progress], None] | None = None,
+    pipeline: Pipeline | None = None,
+) -> RunSummary:
+    """Code `inputs` into `store` (a `dragoman.store.Store`): the whole of `dragoman code`."""
+    if pipeline is None and settings.workers > 1:
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
+            return _run(inputs, settings, store, on_progress, pool.apply(_worker_versions, (None,)),
+                        lambda docs: _code_in_pool(pool, docs, settings.workers))
+    pipeline = pipeline or Pipeline(settings)
+    return _run(inputs, settings, store, on_progress, pipeline.versions(), lambda docs: list(pipeline.code(docs)))
+
+
+def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSummary:
+    run_id = store.start_run(list(inputs), _settings_summary(settings), versions)
+    coded = skipped = rejected = n_events = 0
+    by_reason: dict[str, int] = {}
+    seen_in_run: set[str] = set()
+
+    def fresh() -> Iterator[Document | Rejection]:
+        nonlocal skipped
+        for item in iter_inputs(inputs, settings):
+            if isinstance(item, Rejection):
+                yield item
+                continue
+            if item.content_hash in seen_in_run or store.known_hash(item.content_hash):
+                skipped += 1
+                continue
+            seen_in_run.add(item.content_hash)
+            other = store.hash_of(item.doc_id)
+            if other is not None and other != item.content_hash:
+                # The same id with other content: kept under a distinct id, never overwritten.
+                item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
+            yield item
+
+    status = "failed"
+    try:
+        for batch in batches(fresh(), settings.batch_size):
+            docs = [d for d in batch if isinstance(d, Document)]
+            rejections = [r for r in batch if isinstance(r, Rejection)]
+            results = code_batch(docs) if docs else []
+            store.write(run_id, results, rejections)
+            coded += len(results)
+            n_events += sum(len(r.events) for r in results)
+            rejected += len(rejections)
+            for r in rejections:
+                by_reason[r.reason] = by_reason.get(r.reason, 0) + 1
+            if on_progress:
+                on_progress(Progress(coded + skipped + rejected, n_events))
+        status = "finished"
+    finally:
+        summary = RunSummary(run_id, coded, skipped, rejected, n_events, by_reason)
+        store.finish_run(run_id, summary, status=status)
+    return summary
+
+
+def _code_in_pool(pool, docs: list[Document], workers: int) -> list[CodedDocument]:
+    chunk = max(1, -(-len(docs) // workers))
+    parts = [docs[i : i + chunk] for i in range(0, len(docs), chunk)]
+    return [coded for part in pool.map(_worker_code, parts) for coded in part]
+
+
+# Each worker process holds one Pipeline, set by the pool initializer: per-process state by
+# necessity (a spaCy model is not sent between processes), never touched by the parent.
+_WORKER_PIPELINE: list[Pipeline] = []
+
+
+def _init_worker(settings: Settings) -> None:
+    _WORKER_PIPELINE.append(Pipeline(settings))
+
+
+def _worker_code(docs: list[Document]) -> list[CodedDocument]:
+    return list(_WORKER_PIPELINE[0].code(docs))
+
+
+def _worker_versions(_: object) -> dict[str, str]:
+    return _WORKER_PIPELINE[0].versions()
+
+
+def _settings_summary(settings: Settings) -> dict[str, object]:
+    return {
+        "workers": settings.workers,
+        "batch_size": settings.batch_size,
+        "published": settings.published,
+        "meta": str(settings.meta) if settings.meta else None,
+        "spacy_model": settings.spacy_model,
+    }

