@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -38,6 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     except DragomanError as err:
         print(f"dragoman: error: {err}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        # The reader went away (`dragoman export events | head`): not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         print("dragoman: interrupted; documents written so far are kept, run the same command to go on",
               file=sys.stderr)

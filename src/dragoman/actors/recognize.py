@@ -23,7 +23,7 @@ from ..parse import ParsedDocument
 from .gazetteer import Entry, Gazetteer
 
 # Connectors allowed inside a title ("Ambassador to Iran", "Leader of Iran's Islamic Revolution").
-TITLE_CONNECTORS = {"of", "to", "for", "the", "'s", "’s", "-", "and", "on"}
+TITLE_CONNECTORS = {"of", "for", "the", "'s", "’s", "-", "on"}
 # Diplomatic posts: "X to Y" names the host country Y, not the office holder's country.
 POSTED_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "attache", "chargé", "charge"}
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person"}
@@ -46,6 +46,7 @@ class Candidate:
     office: str | None = None
     how: str = "name"  # Mention.how
     definite: bool = False  # "the Russian president": may refer to a named person
+    subject: bool = False  # the head is a subject: pronouns prefer recent subjects
 
 
 class Recognizer:
@@ -57,7 +58,7 @@ class Recognizer:
         seen: set[str] = set()
         patterns = []
         for entry in gazetteer.phrases():
-            if entry.kind in ("country", "metonym", "organization", "demonym") and entry.alias.lower() not in seen:
+            if entry.kind in ("country", "metonym", "organization", "demonym", "region") and entry.alias.lower() not in seen:
                 seen.add(entry.alias.lower())
                 patterns.append(nlp.make_doc(entry.alias))
         self.matcher.add("GAZ", patterns)
@@ -94,13 +95,21 @@ class Recognizer:
             entry = self.gaz.lookup(span.text)
             if entry is None:
                 continue
+            if entry.kind == "region":  # "New Mexico", "South China Sea": blocks the country inside
+                for k in range(i, j):
+                    taken[k] = True
+                continue
             if entry.kind == "demonym":
                 c = self._demonym_group(b, offset, doc, span, entry)
                 if c is not None:
                     add(c)
                 continue
-            # "the Iranian Foreign Ministry" is an organisation, not the country
-            if span.root.head.i > j - 1 and span.root.dep_ in ("compound", "amod") and _is_org_head(span.root.head):
+            # "the Iranian Foreign Ministry", "Iran's special envoy", "Russian officials": the country
+            # word belongs to the organisation or nominal actor it modifies.
+            head = span.root.head
+            if head.i > j - 1 and span.root.dep_ in ("compound", "amod", "poss", "nmod") and (
+                _is_org_head(head) or self.gaz.office(head.lower_) or self.gaz.nominal(head.lemma_.lower())
+            ) and entry.kind in ("country", "demonym", "metonym"):
                 continue
             kind = "country" if entry.kind in ("country", "metonym") and entry.sector == "GOV" and entry.name == self._country_name(entry.country) else (
                 "country" if entry.kind == "country" else "organization")
@@ -130,7 +139,7 @@ class Recognizer:
         for tok in doc:
             if not taken[tok.i] and tok.lower_ in PRONOUNS and tok.tag_ in ("PRP", "PRP$"):
                 add(Candidate(b, tok.i, tok.i + 1, tok.i, offset + tok.idx, offset + tok.idx + len(tok), "pronoun",
-                              tok.text, how="pronoun"))
+                              tok.text, how="pronoun", subject=tok.dep_ in SUBJECT_DEPS))
         return sorted(cands, key=lambda c: c.start)
 
     def _country_name(self, iso3: str | None) -> str | None:
@@ -143,8 +152,9 @@ class Recognizer:
             return None
         honorifics = self.gaz.honorifics()
         # Honorifics the model put inside the entity ("Ayatollah Ali Khamenei") are part of the title.
+        # and so are places the model swept into the name ("Ambassador to [Kenya Taro Yamada]").
         k = name.start
-        while k < name.end - 1 and doc[k].text.lower().rstrip(".") in honorifics:
+        while k < name.end - 1 and (doc[k].text.lower().rstrip(".") in honorifics or self._country_word(doc[k])):
             k += 1
         name = doc[k : name.end]
         # A person entity that is really a known country/organisation ("Iran" tagged PERSON).
@@ -163,8 +173,9 @@ class Recognizer:
             office = office or a_office
         start = offset + doc[i].idx
         end = offset + name.end_char
-        return Candidate(b, i, j, name.root.i, start, end, "person", name.text, country=country, sector=sector,
-                         office=office, how="title" if office or country else "name")
+        return Candidate(b, i, j, name.root.i, start, end, "person", doc[i:j].text, name=name.text, country=country,
+                         sector=sector, office=office, how="title" if office or country else "name",
+                         subject=name.root.dep_ in SUBJECT_DEPS)
 
     def _title_start(self, doc: Doc, i: int) -> int:
         """Walk left from a name over the words of a title: capitalised words, office words, connectors."""
@@ -175,6 +186,11 @@ class Recognizer:
             low = t.lower_
             if t.is_punct and low not in ("-",):
                 break
+            if t.ent_type_ == "PERSON" or t.ent_type_ in ("DATE", "TIME", "CARDINAL"):
+                break  # another person's name ends this title
+            if low == "to" and k > 0 and doc[k - 1].lower_ in POSTED_TO:
+                k -= 1  # "Ambassador to Iran"
+                continue
             if low in TITLE_CONNECTORS:
                 k -= 1
                 continue
@@ -219,12 +235,12 @@ class Recognizer:
         words = [t.text for t in tokens]
         office_entry: Entry | None = None
         office_at: tuple[int, int] | None = None
-        for n in range(len(words), 0, -1):
-            for s in range(0, len(words) - n + 1):
-                phrase = " ".join(words[s : s + n])
-                e = self.gaz.office(phrase)
+        # The office nearest the name wins ("Leader of the Revolution Ayatollah ... President X"), then the longest.
+        for end in range(len(words), 0, -1):
+            for s in range(0, end):
+                e = self.gaz.office(" ".join(words[s:end]))
                 if e is not None:
-                    office_entry, office_at = e, (s, s + n)
+                    office_entry, office_at = e, (s, end)
                     break
             if office_entry:
                 break
@@ -268,12 +284,12 @@ class Recognizer:
         # Only the head of its noun phrase: "foreign ministry spokesman" is headed by "spokesman".
         if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
-        left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod") and not taken[c.i]]
-        i = min([tok.i] + [c.left_edge.i for c in left])
-        i = max(i, 0)
-        while i < tok.i and taken[i]:
+        left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod")]
+        full = doc[min([tok.i] + [c.left_edge.i for c in left]) : tok.i + 1]  # what the phrase says
+        i = full.start
+        while i < tok.i and (taken[i] or doc[i].dep_ == "case" or doc[i].is_punct):
             i += 1
-        span = doc[i : tok.i + 1]
+        span = full  # attributes come from the whole phrase; the mention starts at its first free word
         country = None
         for t in span:
             country = country or self._country_word(t)
@@ -286,15 +302,20 @@ class Recognizer:
         definite = any(t.lower_ in ("the", "his", "her", "its", "their") or t.dep_ == "poss" for t in span[:-1]) or (
             len(span) and span[0].lower_ == "the")
         plural = tok.tag_ in ("NNS", "NNPS")
+        text = doc[i : tok.i + 1].text
+        subject = tok.dep_ in SUBJECT_DEPS
         if office is not None and not plural:
-            phrase = " ".join(t.text for t in span if t.dep_ in ("compound", "amod") and self._country_word(t) is None)
+            phrase = " ".join(t.text for t in span if t.dep_ in ("compound", "amod") and t.head.i == tok.i
+                              and self._country_word(t) is None)
             office_text = (phrase + " " + tok.text).strip() if phrase else tok.text
+            sector = (self.gaz.office(office_text) or office).sector  # "army spokesman" is MIL
             return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "office",
-                             span.text, country=country, sector=office.sector, office=office_text,
-                             how="description", definite=definite)
+                             text, country=country, sector=sector, office=office_text,
+                             how="description", definite=definite, subject=subject)
         entry = group or office
-        return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", span.text,
-                         country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower())
+        return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", text,
+                         country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower(),
+                         subject=subject)
 
     def _demonym_group(self, b: int, offset: int, doc: Doc, span: Span, entry: Entry) -> Candidate | None:
         """A plural demonym used as a noun ("Iranians") names the people of a country."""

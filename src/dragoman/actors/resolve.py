@@ -97,13 +97,8 @@ class Resolver:
     def __init__(self, gazetteer: Gazetteer):
         self.gaz = gazetteer
         # The adjective for each country, to name groups ("Algerian police").
-        adjectives: dict[str, str] = {}
-        for e in gazetteer.phrases():
-            if e.kind == "demonym" and e.country and e.alias[:1].isupper():
-                best = adjectives.get(e.country)
-                if best is None or (not e.alias.endswith("s") and (best.endswith("s") or len(e.alias) < len(best))):
-                    adjectives[e.country] = e.alias
-        self.adjectives = adjectives
+        # A demonym entry's name is the country's adjective.
+        self.adjectives = {e.country: e.name for e in gazetteer.phrases() if e.kind == "demonym" and e.country}
 
     def __call__(self, candidates: list[Candidate], home_country: str | None = None) -> DocumentActors:
         honorifics = self.gaz.honorifics()
@@ -131,7 +126,7 @@ class Resolver:
 
         for c in candidates:
             if c.kind == "person":
-                tokens = [t for t in c.text.replace("’s", "").split() if t.lower().rstrip(".") not in honorifics]
+                tokens = [t for t in (c.name or c.text).split() if t.lower().rstrip(".") not in honorifics]
                 if not tokens:
                     continue
                 p = find_person(tokens)
@@ -164,8 +159,9 @@ class Resolver:
             elif c.kind == "office":
                 assigned.append((c, self._office_actor(c, home_country)))
             elif c.kind == "pronoun":
-                if recent:
-                    assigned.append((c, recent[-1]))
+                p = _antecedent(c, assigned)
+                if p is not None:
+                    assigned.append((c, p))
             elif c.kind == "group":
                 assigned.append((c, self._group_actor(c, home_country)))
             else:  # country, organization
@@ -199,8 +195,8 @@ class Resolver:
         """'the Russian president' -> the most recent person whose office (or country and sector) fit."""
         head = (c.office or "").split()[-1].lower() if c.office else ""
         for p in reversed(recent):
-            if c.country and p.country and c.country != p.country:
-                continue
+            if c.country and p.country != c.country:
+                continue  # "the Russian president" is not a president of unknown nationality
             if p.office and head and head in p.office.lower():
                 return p
         if c.country:
@@ -234,6 +230,20 @@ class Resolver:
         name = c.name or c.text
         kind = "country" if c.kind == "country" else "organization"
         return Actor(make_actor_id(name, c.country), name, c.country, c.sector, kind, aliases=(c.text,))
+
+
+def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | None":
+    """The person a pronoun refers to: the latest person that was a subject in this or the previous
+    block, else the latest person mentioned."""
+    latest = None
+    for c, target in reversed(assigned):
+        if not isinstance(target, _Person):
+            continue
+        if latest is None:
+            latest = target
+        if c.subject and pronoun.block - c.block <= 1:
+            return target
+    return latest
 
 
 def _given_compatible(a: list[str], b: list[str]) -> bool:

@@ -68,11 +68,13 @@ class Coder:
 
     def __call__(self, parsed: ParsedDocument, actors: DocumentActors) -> list[CodedEvent]:
         where = actors.index()
+        self_kinds = {a.actor_id: a.kind for a in actors.actors}
         events: list[CodedEvent] = []
         for b, pb in enumerate(parsed.blocks):
             for sent in pb.doc.sents:
                 events.extend(self._sentence(b, pb, sent, where))
-        return _dedupe(events)
+        # No false dyads: a state acting on its own officials is a speaker/actor confusion.
+        return [e for e in _dedupe(events) if not (e.target and _self_dyad(e.source, e.target, self_kinds))]
 
     # -- one sentence ------------------------------------------------------------------------
     def _sentence(self, b: int, pb: ParsedBlock, sent: Span, where) -> Iterator[CodedEvent]:
@@ -82,6 +84,9 @@ class Coder:
                 trig, noun = self._verb_trigger(tok)
                 if trig is None:
                     continue
+                # The verb's object is part of this event ("lift sanctions"), not an event of its own.
+                used_nouns.update(o.i for o in _objects(tok))
+                used_nouns.update(c.i for c in tok.children if c.dep_ == "nsubjpass")
                 if noun is not None:
                     used_nouns.add(noun.i)
                 yield from self._code_verb(b, pb, sent, tok, trig, noun, where)
@@ -94,9 +99,12 @@ class Coder:
 
     def _verb_trigger(self, v: Token) -> tuple[Trigger | None, Token | None]:
         lemma = v.lemma_.lower()
-        objs = _objects(v)
+        objs = _objects(v) + _patients(v)
         preps = {c.lower_ for c in v.children if c.dep_ in ("prep", "agent", "dative")}
         prts = {c.lower_ for c in v.children if c.dep_ == "prt"}
+        # "pull out of": the parser may attach "out" as a preposition and "of" under it
+        preps |= {g.lower_ for c in v.children if c.dep_ in ("prt", "prep") for g in c.children if g.dep_ == "prep"}
+        prts |= {c.lower_ for c in v.children if c.dep_ == "prep"}
         for trig in self.index.get(("verb", lemma), ()):
             if trig.light:
                 for o in objs:
@@ -121,7 +129,8 @@ class Coder:
     # -- verbs -------------------------------------------------------------------------------
     def _code_verb(self, b, pb, sent, v: Token, trig: Trigger, noun: Token | None, where) -> Iterator[CodedEvent]:
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children)
-        if passive or (v.dep_ == "acl" and v.tag_ == "VBN"):
+        participle = v.dep_ == "acl" and v.tag_ == "VBN"  # "the message to X, delivered by Y"
+        if passive or participle:
             sources = [p for c in v.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
             rule = "verb-passive"
         else:
@@ -132,6 +141,28 @@ class Coder:
             targets = self._targets(noun, trig, include_dobj=False) or self._targets(v, trig, include_dobj=False)
         else:
             targets = self._targets(v, trig, include_dobj=True, passive=passive)
+            if not targets:
+                # "lift sanctions against X", "the message to X, delivered by Y": the object's own target
+                thing = _objects(v) + [c for c in v.children if c.dep_ == "nsubjpass"] + ([v.head] if participle else [])
+                for o in thing:
+                    targets = [g for c in o.children if c.dep_ == "prep" and c.lower_ in
+                               ("to", "on", "against", "with", "for") for g in c.children if g.dep_ == "pobj"]
+                    if targets:
+                        break
+            if not targets:
+                # "threatened to attack X", "refused to meet X": the target of the act in question
+                for x in (c for c in v.children if c.dep_ == "xcomp"):
+                    targets = _objects(x) + [g for c in x.children if c.dep_ == "prep" and c.lower_ in
+                                             ("with", "to", "on", "against") for g in c.children if g.dep_ == "pobj"]
+                    if targets:
+                        break
+        if trig.source_prep:  # "X received a reply from Y": Y -> X
+            givers = [g for c in v.children if c.dep_ == "prep" and c.lower_ == trig.source_prep
+                      for g in c.children if g.dep_ == "pobj"]
+            givers += [g for o in _objects(v) for c in o.children if c.dep_ == "prep" and c.lower_ == trig.source_prep
+                       for g in c.children if g.dep_ == "pobj"]
+            if givers:
+                sources, targets, rule = givers, sources, "verb-reversed"
         yield from self._emit(b, pb, sent, v, trig, sources, targets, where, rule, status_from=v)
 
     def _subjects(self, v: Token) -> list[Token]:
@@ -144,7 +175,7 @@ class Coder:
                 if s.lower_ in RELATIVE_PRONOUNS and cur.dep_ == "relcl":
                     return [cur.head]
                 return [s]
-            if cur.dep_ in ("xcomp", "advcl", "conj") and cur.head is not cur:
+            if cur.dep_ in ("xcomp", "advcl", "conj") and cur.head.i != cur.i:
                 cur = cur.head
                 continue
             if cur.dep_ == "relcl":
@@ -184,13 +215,14 @@ class Coder:
         agent = [g for c in n.children if c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
         sources = agent or sources
         rule = "noun"
-        if not sources:
-            gov = n.head
+        if not sources and n.dep_ == "pobj" and n.head.lower_ in _TIME_PREPS:
+            # "before a meeting with X, Y said": the meeting is the governing verb's subject's
+            gov = n.head.head
             hops = 0
-            while gov.pos_ not in ("VERB", "AUX") and gov.head is not gov and hops < 4:
+            while gov.pos_ not in ("VERB", "AUX") and gov.head.i != gov.i and hops < 3:
                 gov = gov.head
                 hops += 1
-            if gov.pos_ in ("VERB", "AUX") and gov.lemma_.lower() not in _REPORTING:
+            if gov.pos_ in ("VERB", "AUX"):
                 sources = self._subjects(gov)
                 rule = "noun-governor"
         targets = self._targets(n, trig, include_dobj=False)
@@ -216,8 +248,8 @@ class Coder:
             for t in tgt_refs:
                 if not _political(s) or (t is not None and not _political(t)):
                     continue
-                if t is not None and _self_dyad(s, t):
-                    continue
+                if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
+                    continue  # talking to the press is a statement, not a consultation
                 conf = 0.5 + 0.2 * (t is not None) + 0.1 * (rule.startswith("verb")) + 0.1 * (s.country is not None)
                 ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, None,
                                 location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
@@ -230,8 +262,7 @@ class Coder:
         out: list[ActorRef] = []
         for tok in tokens:
             for t in [tok] + [c for c in tok.conjuncts if c.i > tok.i]:
-                rm = _actor_for(b, t, where)
-                if rm is not None:
+                for rm in _actors_for(b, t, where):
                     ref = actor_ref(rm)
                     if all(r.actor_id != ref.actor_id for r in out):
                         out.append(ref)
@@ -241,17 +272,28 @@ class Coder:
         chain = [trig]
         cur = trig
         for _ in range(4):  # the verbs this one hangs on: "will visit ... to meet", "plans to attack"
-            if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass") and cur.head is not cur:
+            if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass") and cur.head.i != cur.i:
                 cur = cur.head
                 chain.append(cur)
             else:
                 break
         found: set[str] = set()
+        reported = any(v.dep_ == "ccomp" and v.head.lemma_.lower() in _REPORTING for v in chain)
         for v in chain:
             for c in list(v.children) + [v]:
+                if c.i == trig.i:
+                    continue  # the trigger's own word says what happened, not whether ("denied access")
                 for cue in self.cues.get(c.lower_, ()) + self.cues.get(c.lemma_.lower(), ()):
                     if _cue_applies(cue.pos, c, v):
-                        found.add(cue.status)
+                        # "X said they would ...": the future seen from the past, not a hypothesis
+                        if reported and c.lower_ in ("would", "'d") and cue.status == HYPOTHETICAL:
+                            found.add(FUTURE)
+                        else:
+                            found.add(cue.status)
+        # Headlines: "X to visit Y" announces a plan.
+        if trig.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children) and (
+                trig.dep_ in ("ROOT", "acl") or trig.head.pos_ in ("NOUN", "PROPN")):
+            found.add(FUTURE)
         if NEGATED in found:
             return NEGATED
         if HYPOTHETICAL in found:
@@ -261,11 +303,12 @@ class Coder:
         return OCCURRED
 
 
+_TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at", "in"}
 _REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write"}
 
 
 def _cue_applies(pos: str, tok: Token, verb: Token) -> bool:
-    if tok is verb:
+    if tok.i == verb.i:
         return pos in ("verb", "adj", "noun", "any") and tok.pos_ in ("VERB", "ADJ", "NOUN", "AUX")
     if pos == "aux":
         return tok.dep_ in ("aux", "auxpass")
@@ -282,24 +325,41 @@ def _objects(v: Token) -> list[Token]:
     return [c for c in v.children if c.dep_ in ("dobj", "attr", "oprd")]
 
 
-def _actor_for(b: int, tok: Token, where) -> ResolvedMention | None:
-    """The actor a token stands for: its own mention, else the nearest mention inside its phrase."""
+def _patients(v: Token) -> list[Token]:
+    """What a passive or a participle acts on: "the reply was delivered", "the message, delivered by"."""
+    out = [c for c in v.children if c.dep_ == "nsubjpass"]
+    if v.dep_ == "acl" and v.tag_ == "VBN":
+        out.append(v.head)
+    return out
+
+
+def _actors_for(b: int, tok: Token, where) -> list[ResolvedMention]:
+    """The actors a token stands for: its own mention, else the shallowest mentions inside its
+    phrase ("a number of countries (Chile, Bolivia and Brazil)"), at most four links down."""
     rm = where.get((b, tok.i))
     if rm is not None:
-        return rm
-    best = None
+        return [rm]
+    found: dict[int, list[ResolvedMention]] = {}
     for t in tok.subtree:
         cand = where.get((b, t.i))
-        if cand is not None and (best is None or _depth(t, tok) < best[0]):
-            best = (_depth(t, tok), cand)
-    if best is not None and best[0] <= 2:
-        return best[1]
-    return None
+        if cand is None or cand.candidate.kind == "pronoun" and t.dep_ == "poss":
+            continue
+        d = _depth(t, tok)
+        if d <= 4 and all(x.candidate is not cand.candidate for x in found.get(d, [])):
+            found.setdefault(d, []).append(cand)
+    if not found:
+        return []
+    best = found[min(found)]
+    if len(best) == 1:  # one mention: its coordinated partners count too
+        head = best[0].candidate
+        more = [where.get((b, c.i)) for c in tok.doc[head.head].conjuncts]
+        best = best + [m for m in more if m is not None and m.candidate is not head]
+    return best
 
 
 def _depth(t: Token, root: Token) -> int:
     d = 0
-    while t is not root and t.head is not t and d < 50:
+    while t.i != root.i and t.head.i != t.i and d < 50:
         t = t.head
         d += 1
     return d
@@ -309,12 +369,14 @@ def _political(ref: ActorRef) -> bool:
     return ref.country is not None or (ref.sector in POLITICAL_SECTORS)
 
 
-def _self_dyad(s: ActorRef, t: ActorRef) -> bool:
+def _self_dyad(s: ActorRef, t: ActorRef, kinds: dict[str, str]) -> bool:
+    """Same actor, or same country with no domestic reading: a state and one of its own, or two
+    parts of one government. Police and protesters of one country are a domestic event and stay."""
     if s.actor_id == t.actor_id:
         return True
-    # A state acting on its own government is a speaker/actor confusion, not a domestic event.
-    return s.country is not None and s.country == t.country and s.sector == t.sector == "GOV" and (
-        s.actor_id == s.country.lower() or t.actor_id == t.country.lower() or s.name == t.name)
+    if s.country is None or s.country != t.country:
+        return False
+    return "country" in (kinds.get(s.actor_id), kinds.get(t.actor_id)) or s.sector == t.sector == "GOV"
 
 
 def _location(pb: ParsedBlock, trig: Token, where, b: int) -> Location | None:

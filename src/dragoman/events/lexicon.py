@@ -13,7 +13,8 @@ Reads `data/lexicon/events.tsv` (triggers) and `data/lexicon/cues.tsv` (status c
 - pos: `verb` (matched on verb lemmas) or `noun` (nominal triggers, matched on noun lemmas).
 - requires: `-`, or `;`-separated constraints: `dobj=a|b` (direct object lemma), `prt=x` (particle),
   `prep=x` (a preposition attached to the trigger), `light` (a light verb: "hold talks", "launch an
-  attack" take the type of their object noun, which must itself be a noun trigger).
+  attack" take the type of their object noun, which must itself be a noun trigger), `source=x`
+  (the source is the object of preposition x and the subject is the target: "receive a reply from X").
 - target: the prepositions that introduce the target, in order of preference; `-` for the direct
   object (verbs). Empty or `-` alone means: direct object only.
 - cameo: the CAMEO code (its first two digits are the root exported as `cameo_root`).
@@ -46,6 +47,7 @@ class Trigger:
     prt: str | None = None
     prep: str | None = None
     light: bool = False
+    source_prep: str | None = None  # "from": the source is the object of this preposition
     notes: str = ""
 
     @property
@@ -126,7 +128,7 @@ def _trigger(row: list[str], line: int) -> Trigger:
         raise ValueError(f"events.tsv line {line}: pos must be verb or noun, not {pos!r}")
     light = False
     dobj: frozenset[str] = frozenset()
-    prt = prep = None
+    prt = prep = source_prep = None
     for c in filter(None, (r.strip() for r in requires.split(";"))):
         if c == "-":
             continue
@@ -138,6 +140,8 @@ def _trigger(row: list[str], line: int) -> Trigger:
             prt = c[4:]
         elif c.startswith("prep="):
             prep = c[5:]
+        elif c.startswith("source="):
+            source_prep = c[7:]
         else:
             raise ValueError(f"events.tsv line {line}: unknown constraint {c!r}")
     if not light and type_ not in PLOVER_QUAD:
@@ -154,5 +158,6 @@ def _trigger(row: list[str], line: int) -> Trigger:
         prt=prt,
         prep=prep,
         light=light,
+        source_prep=source_prep,
         notes=notes,
     )

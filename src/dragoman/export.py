@@ -1,0 +1,238 @@
+"""Export a table of the store as JSONL, CSV, TSV or Parquet. Reads a `Store`; writes a file or stdout.
+
+The column names below are a contract: scripts depend on them. The text from here to the end
+of this docstring is docs/EXPORT.md.
+
+# Export formats and columns
+
+`dragoman export TABLE [--db FILE] [--format jsonl|csv|tsv|parquet] [-o FILE|-]`
+
+Tables: `events`, `quotes`, `actors`, `documents`, `rejections`. Formats:
+
+- **jsonl** (default): one JSON object per line, UTF-8 (non-ASCII characters kept as they are).
+  Roles (`source`, `target`, `via`), `location` and `speaker` are nested objects, or `null`
+  when absent. Lists are JSON arrays. Missing values are `null`.
+- **csv** and **tsv**: a header row, then one row per record, UTF-8, `\\n` line ends, written
+  with Python's `csv` module (a field holding the separator, a quote mark or a line break is
+  put in double quotes, so read TSV with a CSV reader: `pandas.read_csv(f, sep="\\t")`).
+  Nested objects are flattened to `role_field` columns (`source_name`, `location_country`,
+  `speaker_sector`, ...). Lists are joined with `|` (vertical bar). Missing values are empty
+  fields; booleans are `true`/`false`; timestamps are ISO 8601.
+- **parquet**: the flat columns of CSV with native types (integers, doubles, booleans,
+  timestamps; `aliases` is a list of strings). Needs `-o FILE`.
+
+Rows come in a stable order: events and quotes by `doc_id` then `start`; actors by `actor_id`;
+documents by `doc_id`; rejections by time. Character offsets (`start`, `end`, `*_start`, `*_end`)
+index the document's `text` (see the documents table), counted in Unicode code points (Python
+string indices), end exclusive: `text[start:end]` is the text a field claims.
+
+## events
+One row per coded event, including events that did not happen (see `status`).
+
+| column | meaning |
+|---|---|
+| `doc_id` | the document the event was coded from |
+| `event_id` | unique id, `DOC_ID:eN` |
+| `type` | PLOVER event type (`CONSULT`, `AGREE`, `SUPPORT`, `ACCUSE`, `ASSAULT`, ...) |
+| `mode` | PLOVER mode of the type (e.g. `visit` for CONSULT), or null |
+| `quad` | 1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict |
+| `cameo_root` | the nearest two-digit CAMEO root, for GDELT/ICEWS users, or null |
+| `status` | `occurred`, `future`, `hypothetical` or `negated`; only `occurred` events happened |
+| `date` | when the event happened: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or null when unknown |
+| `date_precision` | `day`, `month`, `year`, or null |
+| `date_source` | `sentence` (a date expression in the evidence), `publication` (the document's publication date), `unresolved` (no date, or a relative date with nothing to anchor it) |
+| `source` | the actor who acts: `{name, country, sector, text, start, end}` or null |
+| `target` | the actor acted upon, same shape, or null |
+| `via` | the intermediary who carried a message, same shape, or null |
+| `location` | where it happened: `{name, country, text, start, end}` or null |
+| `evidence` | the sentence the event was coded from |
+| `start`, `end` | offsets of the evidence sentence in the document text |
+| `trigger` | the word that triggered the event |
+| `confidence` | the coder's confidence, 0 to 1 |
+| `coder_version` | version of the coder and rule set that produced the event |
+| `trigger_start`, `trigger_end` | offsets of the trigger in the document text |
+| `rule` | the rule that coded the event (why it is there) |
+
+Fields of an actor object (`source`, `target`, `via`; CSV/TSV/Parquet `source_name`, ...):
+`name` canonical name; `country` ISO 3166-1 alpha-3 code, or a code for a non-state actor
+(`IGO`, `UNO`, `EUR`, ...), or null; `sector` PLOVER sector (`GOV`, `MIL`, `LEG`, `COP`, `JUD`,
+`PTY`, `REB`, `CVL`, ...) or null; `text` the words that named the actor in this sentence;
+`start`, `end` their offsets. Fields of `location` (`location_name`, ...): `name`, `country`,
+`text`, `start`, `end`, as for actors.
+
+## quotes
+| column | meaning |
+|---|---|
+| `doc_id` | the document |
+| `quote_id` | unique id, `DOC_ID:qN` |
+| `speaker` | `{name, country, sector}` of the speaker, or null when no known actor said it (CSV/TSV/Parquet: `speaker_name`, `speaker_country`, `speaker_sector`) |
+| `text` | what was said, as written |
+| `start`, `end` | offsets of `text` in the document text |
+| `direct` | true for a direct (quoted) statement, false for reported speech |
+
+## actors
+One row per resolved actor, over all documents in the store.
+
+| column | meaning |
+|---|---|
+| `actor_id` | stable id, the same across documents and runs |
+| `name` | canonical name |
+| `country` | ISO 3166-1 alpha-3 or a non-state code, or null |
+| `sector` | PLOVER sector, or null |
+| `aliases` | other names the actor appears under (a list; in CSV/TSV joined with vertical bars) |
+| `mentions` | times the actor is named, over all documents |
+| `documents` | number of documents that name the actor |
+| `kind` | `person`, `country`, `organization` or `group` |
+| `office` | title as given (`President`, `Foreign Minister`), or null |
+| `first_seen`, `last_seen` | earliest and latest publication date of those documents, or null |
+
+## documents
+| column | meaning |
+|---|---|
+| `doc_id` | document id: the input's `id`, else the file name; `ID~HASH8` when an id was reused for other text |
+| `title` | title, or null |
+| `published` | publication date (`YYYY-MM-DD`, or `YYYY-MM`/`YYYY`), or null when undated |
+| `date_source` | where `published` came from: `metadata`, `dateline`, `option` (`--published`), `none` |
+| `url` | the article's URL, or null |
+| `outlet` | the publisher, or null |
+| `input` | the input file it was read from (`-` for stdin) |
+| `record` | where in the input: a JSONL line number, a WARC record id, ..., or null |
+| `content_hash` | SHA-256 of `text`; the same content is coded once |
+| `n_sentences` | sentences parsed |
+| `n_events` | events coded |
+| `text` | the text exactly as ingested; every offset indexes it |
+
+## rejections
+One row per input (or record of an input) that could not be coded.
+
+| column | meaning |
+|---|---|
+| `run_id` | the run that met it |
+| `input` | the input file (`-` for stdin) |
+| `record` | the record within it, or null |
+| `reason` | why it could not be coded |
+| `fix` | what to do about it |
+| `at` | when (UTC, ISO 8601) |
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO
+
+from .errors import UsageError
+from .store import Store
+
+TABLES = ("events", "quotes", "actors", "documents", "rejections")
+FORMATS = ("jsonl", "csv", "tsv", "parquet")
+
+# The contract: top-level fields per table, in order. A field named in NESTED is an object in
+# JSONL and `field_sub` columns in the flat formats.
+EVENTS = ("doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
+          "date_source", "source", "target", "via", "location", "evidence", "start", "end", "trigger",
+          "confidence", "coder_version", "trigger_start", "trigger_end", "rule")
+QUOTES = ("doc_id", "quote_id", "speaker", "text", "start", "end", "direct")
+ACTORS = ("actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
+          "first_seen", "last_seen")
+DOCUMENTS = ("doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
+             "n_sentences", "n_events", "text")
+REJECTIONS = ("run_id", "input", "record", "reason", "fix", "at")
+
+ROLE_FIELDS = ("name", "country", "sector", "text", "start", "end")
+LOCATION_FIELDS = ("name", "country", "text", "start", "end")
+SPEAKER_FIELDS = ("name", "country", "sector")
+NESTED = (("source", ROLE_FIELDS), ("target", ROLE_FIELDS), ("via", ROLE_FIELDS),
+          ("location", LOCATION_FIELDS), ("speaker", SPEAKER_FIELDS))
+
+LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
+
+
+def fields(table: str) -> tuple[str, ...]:
+    """The top-level JSONL field names of `table`."""
+    _check(table, "jsonl")
+    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS)))[table]
+
+
+def columns(table: str) -> tuple[str, ...]:
+    """The flat column names of `table` (CSV, TSV, Parquet): nested objects become `field_sub`."""
+    nested = dict(NESTED)
+    return tuple(c for f in fields(table) for c in ([f"{f}_{s}" for s in nested[f]] if f in nested else [f]))
+
+
+def export(store: Store, table: str, fmt: str, out: Path | None) -> int:
+    """Write `table` of `store` in `fmt` to the file `out` (None: stdout). Returns the rows written."""
+    _check(table, fmt)
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"cannot write {out}: no such folder {out.parent}. Check the -o path")
+    if fmt == "parquet":
+        if out is None:
+            raise UsageError(f"parquet needs -o FILE, e.g. -o {table}.parquet")
+        return store.write_parquet(table, columns(table), out)
+    if out is None:
+        return _write(store, table, fmt, sys.stdout)
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            return _write(store, table, fmt, fh)
+    except OSError as err:
+        raise UsageError(f"cannot write {out}: {err.strerror or err}. Check the -o path") from err
+
+
+def _check(table: str, fmt: str) -> None:
+    if table not in TABLES:
+        raise UsageError(f"no table {table!r} to export; choose one of {', '.join(TABLES)}")
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def _write(store: Store, table: str, fmt: str, fh: IO[str]) -> int:
+    flat = columns(table)
+    rows = store.rows(table, flat)
+    n = 0
+    if fmt == "jsonl":
+        top, nested = fields(table), dict(NESTED)
+        for row in rows:
+            fh.write(json.dumps(_nest(dict(zip(flat, row)), top, nested), ensure_ascii=False, default=_json_value))
+            fh.write("\n")
+            n += 1
+        return n
+    writer = csv.writer(fh, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerow(flat)
+    for row in rows:
+        writer.writerow([_flat_value(v) for v in row])
+        n += 1
+    return n
+
+
+def _nest(flat: dict[str, object], top: Sequence[str], nested: dict[str, tuple[str, ...]]) -> dict[str, object]:
+    """A flat row as a JSONL record: `role_*` columns folded into an object, null when the role's
+    `name` is null (every actor and location has a name)."""
+    record: dict[str, object] = {}
+    for f in top:
+        if f in nested:
+            record[f] = None if flat[f"{f}_name"] is None else {s: flat[f"{f}_{s}"] for s in nested[f]}
+        else:
+            record[f] = flat[f]
+    return record
+
+
+def _json_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _flat_value(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(str(v) for v in value)
+    return value

@@ -1,0 +1,514 @@
+"""The event store: one DuckDB file. The only module that imports duckdb or writes Parquet.
+
+Reads `CodedDocument`s, `Rejection`s and run records; returns typed records (`Event`, `Quote`,
+`Document`) rebuilt from rows, plain rows for export, and a `StoreSummary`. Each `write()` is one
+transaction: a batch is stored whole or not at all. Content already stored (same `content_hash`)
+is skipped, so writing the same documents twice adds nothing.
+
+Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
+
+- `meta(key, value)`: `schema_version` (refused on open when it differs from `SCHEMA_VERSION`)
+  and `created_by` (the dragoman version that created the file).
+- `runs(run_id, started_at, finished_at, status, inputs VARCHAR[], settings JSON, versions JSON,
+  coded, skipped, rejected, events)`: one row per `dragoman code`; `status` is `running`,
+  `finished` or `failed`; `versions` holds dragoman, coder, lexicon, gazetteer, spaCy model.
+- `documents(doc_id PK, content_hash UNIQUE, title, published, date_source, url, outlet, input,
+  record, fmt, text, n_sentences, n_events, run_id, coded_at)`: one row per coded document;
+  `text` exactly as ingested.
+- `blocks(doc_id, start, "end", kind, reason)`: the cleaner's paragraphs (title, dateline, body,
+  boilerplate with the reason it was dropped).
+- `events(doc_id, event_id PK, type, mode, quad, cameo_root, status, date, date_precision,
+  date_source, date_text, date_start, date_end, source_actor_id, source_name, source_country,
+  source_sector, source_text, source_start, source_end, target_... and via_... (the same seven),
+  location_name, location_country, location_text, location_start, location_end, evidence, start,
+  "end", trigger, trigger_start, trigger_end, confidence, coder_version, rule, run_id)`: one row
+  per event; an absent role or location has all its columns NULL.
+- `actors(actor_id PK, name, country, sector, kind, office, aliases VARCHAR[], mentions,
+  documents, first_seen, last_seen)`: upserted on every write: `mentions` and `documents` add
+  up, `aliases` are the sorted distinct union, `first_seen`/`last_seen` are the earliest/latest
+  `published` of the documents that name the actor, and name/country/sector/kind/office keep the
+  first non-NULL value.
+- `mentions(doc_id, actor_id, text, start, "end", how)`: every place an actor is named.
+- `quotes(quote_id PK, doc_id, speaker_actor_id, speaker_name, speaker_country, speaker_sector,
+  speaker_text, speaker_start, speaker_end, text, start, "end", direct)`.
+- `rejections(run_id, input, record, reason, fix, at)`: inputs that could not be coded, and the fix.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+
+from . import __version__
+from .errors import StoreError
+from .schema import (
+    ActorRef,
+    CodedDocument,
+    Document,
+    Event,
+    EventDate,
+    Location,
+    OCCURRED,
+    Quote,
+    Rejection,
+    RunSummary,
+)
+
+SCHEMA_VERSION = 1
+
+
+class _Column(NamedTuple):
+    name: str
+    type: str
+    constraint: str = ""
+
+
+def _cols(spec: str) -> tuple[_Column, ...]:
+    """'name TYPE [CONSTRAINT], ...' -> columns (a compact way to write the table definitions)."""
+    out = []
+    for item in spec.split(","):
+        name, type_, *rest = item.split()
+        out.append(_Column(name, type_, " ".join(rest)))
+    return tuple(out)
+
+
+def _role(role: str) -> str:
+    return (f"{role}_actor_id VARCHAR, {role}_name VARCHAR, {role}_country VARCHAR, {role}_sector VARCHAR, "
+            f"{role}_text VARCHAR, {role}_start INTEGER, {role}_end INTEGER")
+
+
+# The one definition of every table: DDL, inserts and reads are all derived from it.
+_TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
+    ("meta", _cols("key VARCHAR PRIMARY KEY, value VARCHAR")),
+    ("runs", _cols("run_id VARCHAR PRIMARY KEY, started_at TIMESTAMP, finished_at TIMESTAMP, status VARCHAR, "
+                   "inputs VARCHAR[], settings JSON, versions JSON, coded INTEGER, skipped INTEGER, "
+                   "rejected INTEGER, events INTEGER")),
+    ("documents", _cols("doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR UNIQUE NOT NULL, title VARCHAR, "
+                        "published VARCHAR, date_source VARCHAR, url VARCHAR, outlet VARCHAR, input VARCHAR, "
+                        "record VARCHAR, fmt VARCHAR, text VARCHAR NOT NULL, n_sentences INTEGER, "
+                        "n_events INTEGER, run_id VARCHAR, coded_at TIMESTAMP")),
+    ("blocks", _cols("doc_id VARCHAR NOT NULL, start INTEGER, end INTEGER, kind VARCHAR, reason VARCHAR")),
+    ("events", _cols("doc_id VARCHAR NOT NULL, event_id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, "
+                     "quad INTEGER, cameo_root VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR, "
+                     "date_source VARCHAR, date_text VARCHAR, date_start INTEGER, date_end INTEGER, "
+                     f"{_role('source')}, {_role('target')}, {_role('via')}, "
+                     "location_name VARCHAR, location_country VARCHAR, location_text VARCHAR, "
+                     "location_start INTEGER, location_end INTEGER, evidence VARCHAR, start INTEGER, end INTEGER, "
+                     "trigger VARCHAR, trigger_start INTEGER, trigger_end INTEGER, confidence DOUBLE, "
+                     "coder_version VARCHAR, rule VARCHAR, run_id VARCHAR")),
+    ("actors", _cols("actor_id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, sector VARCHAR, kind VARCHAR, "
+                     "office VARCHAR, aliases VARCHAR[], mentions INTEGER, documents INTEGER, "
+                     "first_seen VARCHAR, last_seen VARCHAR")),
+    ("mentions", _cols("doc_id VARCHAR NOT NULL, actor_id VARCHAR, text VARCHAR, start INTEGER, end INTEGER, "
+                       "how VARCHAR")),
+    ("quotes", _cols("quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, speaker_actor_id VARCHAR, "
+                     "speaker_name VARCHAR, speaker_country VARCHAR, speaker_sector VARCHAR, speaker_text VARCHAR, "
+                     "speaker_start INTEGER, speaker_end INTEGER, text VARCHAR, start INTEGER, end INTEGER, "
+                     "direct BOOLEAN")),
+    ("rejections", _cols("run_id VARCHAR, input VARCHAR, record VARCHAR, reason VARCHAR, fix VARCHAR, "
+                         "at TIMESTAMP")),
+)
+
+# A stable row order per table, for reads and exports.
+_ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("meta", ("key",)),
+    ("runs", ("started_at", "run_id")),
+    ("documents", ("doc_id",)),
+    ("blocks", ("doc_id", "start")),
+    ("events", ("doc_id", "start", "trigger_start", "event_id")),
+    ("actors", ("actor_id",)),
+    ("mentions", ("doc_id", "start", "actor_id")),
+    ("quotes", ("doc_id", "start", "quote_id")),
+    ("rejections", ("at", "input", "record", "reason")),
+)
+
+TABLE_NAMES = tuple(name for name, _ in _TABLES)
+
+
+def _columns(table: str) -> tuple[_Column, ...]:
+    for name, columns in _TABLES:
+        if name == table:
+            return columns
+    raise StoreError(f"no table {table!r} in the store; the tables are {', '.join(TABLE_NAMES)}")
+
+
+def _order(table: str) -> str:
+    return ", ".join(_q(c) for c in dict(_ORDER)[table])
+
+
+def _q(identifier: str) -> str:
+    """A quoted identifier ("end" is a keyword). Only ever applied to names from `_TABLES`."""
+    return f'"{identifier}"'
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class StoreSummary:
+    """Counts for a quick look at a store."""
+
+    documents: int
+    events: int
+    events_by_type: tuple[tuple[str, int], ...]  # most frequent first
+    top_dyads: tuple[tuple[tuple[str | None, str | None], int], ...]  # occurred events, (source, target) country
+    actors: int
+    quotes: int
+
+
+class Store:
+    """An open dragoman store (a DuckDB file). Use as a context manager, or call `close()`."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False):
+        self.path = Path(path)
+        self.read_only = read_only
+        if read_only and not self.path.exists():
+            raise StoreError(f"{self.path}: no such store. Code some articles first: "
+                             f"dragoman code INPUT --db {self.path}")
+        self._con = self._connect()
+        try:
+            self._check_or_create()
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(str(self.path), read_only=self.read_only)
+        except duckdb.IOException as err:
+            message = str(err)
+            if "lock" in message.lower():
+                raise StoreError(f"{self.path} is in use by another dragoman process. Wait for it to finish, "
+                                 "or use another --db FILE") from err
+            if "not a valid DuckDB database" in message:
+                raise StoreError(f"{self.path} is not a DuckDB file, so not a dragoman store. Pass a store with "
+                                 "--db FILE, or a new file name to create one") from err
+            raise StoreError(f"{self.path}: cannot open the store ({message}). Check that the folder exists "
+                             "and is writable, or use another --db FILE") from err
+        except duckdb.Error as err:
+            raise StoreError(f"{self.path}: cannot open the store ({err}). Close other connections to it in "
+                             "this process, or use another --db FILE") from err
+
+    def _check_or_create(self) -> None:
+        tables = {row[0] for row in self._con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_catalog = current_database() "
+            "AND table_schema = 'main'").fetchall()}
+        if "meta" in tables:
+            row = self._first("SELECT value FROM meta WHERE key = 'schema_version'")
+            found = row[0] if row else "unknown"
+            if found != str(SCHEMA_VERSION):
+                raise StoreError(f"{self.path} was written by dragoman schema {found}; this is schema "
+                                 f"{SCHEMA_VERSION}. Re-code into a new --db FILE, or upgrade dragoman")
+            return
+        if tables or self.read_only:
+            what = f"holds other tables ({', '.join(sorted(tables))})" if tables else "is empty"
+            raise StoreError(f"{self.path} is a DuckDB file but not a dragoman store (it {what}). "
+                             "Use another --db FILE")
+        with self._transaction():
+            for table, columns in _TABLES:
+                body = ", ".join(f"{_q(c.name)} {c.type} {c.constraint}".rstrip() for c in columns)
+                self._con.execute(f"CREATE TABLE {table} ({body})")
+            self._con.execute("INSERT INTO meta VALUES ('schema_version', ?), ('created_by', ?)",
+                              [str(SCHEMA_VERSION), f"dragoman {__version__}"])
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._con.begin()
+        try:
+            yield
+        except BaseException:
+            # also on KeyboardInterrupt: a half-written batch must never be committed
+            self._con.rollback()
+            raise
+        self._con.commit()
+
+    def _first(self, sql: str, params: Sequence[object] = ()) -> tuple | None:
+        """The first row of a query, or None. Fetches the whole result: DuckDB 2 refuses new work on a
+        connection whose last result was only partly read (as fetchone leaves it)."""
+        rows = self._con.execute(sql, params).fetchall()
+        return rows[0] if rows else None
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise StoreError(f"{self.path} was opened read-only; open it without read_only to write")
+
+    def _insert(self, table: str, rows: Sequence[Sequence[object]], upsert: str = "") -> None:
+        """Insert `rows` (tuples in the table's column order) in one statement: each column goes in
+        as one list parameter and is unnested, far faster than executemany."""
+        if not rows:
+            return
+        columns = _columns(table)
+        values = [list(col) for col in zip(*rows)]
+        select = ", ".join(f"unnest(${i}::{c.type}[])" for i, c in enumerate(columns, 1))
+        names = ", ".join(_q(c.name) for c in columns)
+        self._con.execute(f"INSERT INTO {table} ({names}) SELECT {select} {upsert}", values)
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def start_run(self, inputs: Sequence[str], settings: Mapping[str, object], versions: Mapping[str, str]) -> str:
+        """Record the start of a run; returns its run_id (sortable: UTC time then a random suffix)."""
+        self._writable()
+        started = _now()
+        run_id = f"{started:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+        self._con.execute(
+            "INSERT INTO runs (run_id, started_at, status, inputs, settings, versions) "
+            "VALUES (?, ?, 'running', ?, ?::JSON, ?::JSON)",
+            [run_id, started, [str(i) for i in inputs], json.dumps(dict(settings), ensure_ascii=False, default=str),
+             json.dumps(dict(versions), ensure_ascii=False)])
+        return run_id
+
+    def finish_run(self, run_id: str, summary: RunSummary, status: str = "finished") -> None:
+        """Record the end of a run and its counts."""
+        self._writable()
+        if self._first("SELECT 1 FROM runs WHERE run_id = ?", [run_id]) is None:
+            raise StoreError(f"{self.path}: no run {run_id!r} to finish; start it with start_run()")
+        self._con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, coded = ?, skipped = ?, rejected = ?, events = ? "
+            "WHERE run_id = ?",
+            [_now(), status, summary.coded, summary.skipped, summary.rejected, summary.events, run_id])
+
+    def runs(self, limit: int = 10) -> list[dict]:
+        """The latest runs, newest first, as plain rows (settings and versions parsed from JSON)."""
+        cur = self._con.execute("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", [limit])
+        names = [d[0] for d in cur.description]
+        rows = [dict(zip(names, row)) for row in cur.fetchall()]
+        for row in rows:
+            row["settings"] = json.loads(row["settings"]) if row["settings"] else {}
+            row["versions"] = json.loads(row["versions"]) if row["versions"] else {}
+        return rows
+
+    # -- writing ------------------------------------------------------------------------------
+
+    def known_hash(self, content_hash: str) -> str | None:
+        """The doc_id under which this content is stored, or None if it was never coded."""
+        row = self._first("SELECT doc_id FROM documents WHERE content_hash = ?", [content_hash])
+        return row[0] if row else None
+
+    def hash_of(self, doc_id: str) -> str | None:
+        """The content hash stored under `doc_id`, or None."""
+        row = self._first("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id])
+        return row[0] if row else None
+
+    def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = ()) -> int:
+        """Store a batch of coded documents and rejections in ONE transaction (all or nothing).
+        Documents whose content is already stored are skipped. Returns the number written."""
+        self._writable()
+        now = _now()
+        try:
+            with self._transaction():
+                hashes = [cd.document.content_hash for cd in coded]
+                stored = {row[0] for row in self._con.execute(
+                    "SELECT content_hash FROM documents WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))",
+                    [hashes]).fetchall()}
+                fresh: list[CodedDocument] = []
+                for cd in coded:
+                    if cd.document.content_hash not in stored:
+                        stored.add(cd.document.content_hash)  # the same content twice in one batch: once
+                        fresh.append(cd)
+                self._insert("documents", [_document_row(cd, run_id, now) for cd in fresh])
+                self._insert("blocks", [(cd.document.doc_id, b.start, b.end, b.kind, b.reason)
+                                        for cd in fresh for b in cd.blocks])
+                self._insert("events", [_event_row(e, run_id) for cd in fresh for e in cd.events])
+                self._insert("mentions", [(cd.document.doc_id, m.actor_id, m.text, m.start, m.end, m.how)
+                                          for cd in fresh for m in cd.mentions])
+                self._insert("quotes", [_quote_row(q) for cd in fresh for q in cd.quotes])
+                self._insert("actors", _actor_rows(fresh), upsert=_ACTOR_UPSERT)
+                self._insert("rejections", [(run_id, r.input, r.record, r.reason, r.fix, now) for r in rejections])
+        except duckdb.Error as err:
+            ids = [cd.document.doc_id for cd in coded]
+            where = f"{ids[0]} .. {ids[-1]}" if len(ids) > 1 else (ids[0] if ids else "rejections only")
+            raise StoreError(f"{self.path}: could not write a batch of {len(ids)} documents ({where}): "
+                             f"{str(err).rstrip('.')}. Nothing of this batch was stored; earlier batches are kept"
+                             ) from err
+        return len(fresh)
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _select(self, table: str, doc_ids: Iterable[str] | None) -> list[dict]:
+        names = [c.name for c in _columns(table)]
+        sql = f"SELECT {', '.join(_q(n) for n in names)} FROM {table}"
+        params: list[object] = []
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            if not ids:
+                return []
+            sql += " WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))"
+            params.append(ids)
+        rows = self._con.execute(f"{sql} ORDER BY {_order(table)}", params).fetchall()
+        return [dict(zip(names, row)) for row in rows]
+
+    def events(self, doc_ids: Iterable[str] | None = None) -> list[Event]:
+        """The events (of `doc_ids`, or all), ordered by document and offset."""
+        return [_event(r) for r in self._select("events", doc_ids)]
+
+    def quotes(self, doc_ids: Iterable[str] | None = None) -> list[Quote]:
+        """The quotes (of `doc_ids`, or all), ordered by document and offset."""
+        return [Quote(r["quote_id"], r["doc_id"], _actor_ref(r, "speaker"), r["text"], r["start"], r["end"],
+                      r["direct"]) for r in self._select("quotes", doc_ids)]
+
+    def documents(self) -> list[Document]:
+        """Every stored document, ordered by doc_id."""
+        return [Document(doc_id=r["doc_id"], text=r["text"], content_hash=r["content_hash"], title=r["title"],
+                         published=r["published"], date_source=r["date_source"], url=r["url"],
+                         outlet=r["outlet"], input=r["input"], record=r["record"], fmt=r["fmt"])
+                for r in self._select("documents", None)]
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table."""
+        return {t: self._first(f"SELECT count(*) FROM {t}")[0] for t in TABLE_NAMES}
+
+    def summary(self, top: int = 10) -> StoreSummary:
+        """Documents, events by type, the `top` dyads of occurred events, actors and quotes."""
+        counts = self.counts()
+        by_type = self._con.execute(
+            "SELECT type, count(*) AS n FROM events GROUP BY type ORDER BY n DESC, type").fetchall()
+        dyads = self._con.execute(
+            "SELECT source_country, target_country, count(*) AS n FROM events WHERE status = ? "
+            "GROUP BY ALL ORDER BY n DESC, source_country NULLS LAST, target_country NULLS LAST LIMIT ?",
+            [OCCURRED, top]).fetchall()
+        return StoreSummary(
+            documents=counts["documents"],
+            events=counts["events"],
+            events_by_type=tuple((t, n) for t, n in by_type),
+            top_dyads=tuple(((s, t), n) for s, t, n in dyads),
+            actors=counts["actors"],
+            quotes=counts["quotes"],
+        )
+
+    # -- export -------------------------------------------------------------------------------
+
+    def _export_sql(self, table: str, columns: Sequence[str]) -> str:
+        known = {c.name for c in _columns(table)}
+        unknown = [c for c in columns if c not in known]
+        if unknown:
+            raise StoreError(f"table {table} has no column {', '.join(unknown)}")
+        return f"SELECT {', '.join(_q(c) for c in columns)} FROM {table} ORDER BY {_order(table)}"
+
+    def rows(self, table: str, columns: Sequence[str], chunk: int = 10_000) -> Iterator[tuple]:
+        """The table's `columns`, row by row, in a stable order; streamed in chunks (a separate
+        cursor, so the store can be used while the rows are being read)."""
+        cur = self._con.cursor()
+        try:
+            cur.execute(self._export_sql(table, columns))
+            while batch := cur.fetchmany(chunk):
+                yield from batch
+        finally:
+            cur.close()
+
+    def write_parquet(self, table: str, columns: Sequence[str], out: Path) -> int:
+        """Write the table's `columns` to the Parquet file `out` (rows in a stable order);
+        returns the number of rows."""
+        sql = self._export_sql(table, columns)
+        try:
+            self._con.sql(sql).write_parquet(str(out))
+        except duckdb.Error as err:
+            raise StoreError(f"cannot write {out}: {err}. Check that its folder exists and is writable") from err
+        return self._first(f"SELECT count(*) FROM {table}")[0]
+
+
+# -- rows <-> records -------------------------------------------------------------------------
+
+_ACTOR_UPSERT = """ON CONFLICT (actor_id) DO UPDATE SET
+    name = coalesce(actors.name, excluded.name),
+    country = coalesce(actors.country, excluded.country),
+    sector = coalesce(actors.sector, excluded.sector),
+    kind = coalesce(actors.kind, excluded.kind),
+    office = coalesce(actors.office, excluded.office),
+    aliases = list_sort(list_distinct(list_concat(actors.aliases, excluded.aliases))),
+    mentions = actors.mentions + excluded.mentions,
+    documents = actors.documents + excluded.documents,
+    first_seen = least(actors.first_seen, excluded.first_seen),
+    last_seen = greatest(actors.last_seen, excluded.last_seen)"""
+
+
+def _document_row(cd: CodedDocument, run_id: str, now: datetime) -> tuple:
+    d = cd.document
+    return (d.doc_id, d.content_hash, d.title, d.published, d.date_source, d.url, d.outlet, d.input, d.record,
+            d.fmt, d.text, cd.n_sentences, len(cd.events), run_id, now)
+
+
+def _ref_values(ref: ActorRef | None) -> tuple:
+    if ref is None:
+        return (None,) * 7
+    return (ref.actor_id, ref.name, ref.country, ref.sector, ref.text, ref.start, ref.end)
+
+
+def _event_row(e: Event, run_id: str) -> tuple:
+    loc = e.location
+    location = (loc.name, loc.country, loc.text, loc.start, loc.end) if loc else (None,) * 5
+    return (e.doc_id, e.event_id, e.type, e.mode, e.quad, e.cameo_root, e.status, e.date.value,
+            e.date.precision, e.date.source, e.date.text, e.date.start, e.date.end,
+            *_ref_values(e.source), *_ref_values(e.target), *_ref_values(e.via), *location,
+            e.evidence, e.start, e.end, e.trigger, e.trigger_start, e.trigger_end, e.confidence,
+            e.coder_version, e.rule, run_id)
+
+
+def _quote_row(q: Quote) -> tuple:
+    return (q.quote_id, q.doc_id, *_ref_values(q.speaker), q.text, q.start, q.end, q.direct)
+
+
+def _actor_rows(coded: Sequence[CodedDocument]) -> list[tuple]:
+    """One row per actor_id of the batch, already merged across its documents (an upsert may
+    touch a row only once per statement)."""
+    merged: dict[str, list] = {}
+    for cd in coded:
+        published = cd.document.published
+        n_mentions: dict[str, int] = {}
+        for m in cd.mentions:
+            n_mentions[m.actor_id] = n_mentions.get(m.actor_id, 0) + 1
+        for a in {a.actor_id: a for a in cd.actors}.values():
+            row = merged.get(a.actor_id)
+            if row is None:
+                merged[a.actor_id] = [a.actor_id, a.name, a.country, a.sector, a.kind, a.office, set(a.aliases),
+                                      n_mentions.get(a.actor_id, 0), 1, published, published]
+                continue
+            for i, value in enumerate((a.name, a.country, a.sector, a.kind, a.office), 1):
+                row[i] = row[i] if row[i] is not None else value
+            row[6] |= set(a.aliases)
+            row[7] += n_mentions.get(a.actor_id, 0)
+            row[8] += 1
+            seen = [p for p in (row[9], row[10], published) if p is not None]
+            row[9], row[10] = (min(seen), max(seen)) if seen else (None, None)
+    return [(*row[:6], sorted(row[6]), *row[7:]) for row in merged.values()]
+
+
+def _actor_ref(r: Mapping[str, object], role: str) -> ActorRef | None:
+    if r[f"{role}_actor_id"] is None:
+        return None
+    return ActorRef(*(r[f"{role}_{f}"] for f in ("actor_id", "name", "country", "sector", "text", "start", "end")))
+
+
+def _event(r: Mapping[str, object]) -> Event:
+    location = None
+    if r["location_name"] is not None:
+        location = Location(r["location_name"], r["location_country"], r["location_text"], r["location_start"],
+                            r["location_end"])
+    return Event(
+        event_id=r["event_id"], doc_id=r["doc_id"], type=r["type"], mode=r["mode"], quad=r["quad"],
+        cameo_root=r["cameo_root"], status=r["status"],
+        date=EventDate(r["date"], r["date_precision"], r["date_source"], r["date_text"], r["date_start"],
+                       r["date_end"]),
+        source=_actor_ref(r, "source"), target=_actor_ref(r, "target"), via=_actor_ref(r, "via"),
+        location=location, evidence=r["evidence"], start=r["start"], end=r["end"], trigger=r["trigger"],
+        trigger_start=r["trigger_start"], trigger_end=r["trigger_end"], confidence=r["confidence"],
+        coder_version=r["coder_version"], rule=r["rule"] or "",
+    )
+

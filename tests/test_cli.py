@@ -1,0 +1,102 @@
+"""The command line as a user runs it: real subprocesses, a real DuckDB file, exact error texts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+
+CONTRACT = ["doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
+            "date_source", "source", "target", "via", "location", "evidence", "start", "end", "trigger",
+            "confidence", "coder_version"]
+
+
+def dragoman(*args: str, cwd: Path | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "dragoman", *args], capture_output=True, text=True, cwd=cwd,
+                          input=stdin, timeout=300)
+
+
+def test_missing_input_names_the_path_and_the_fix(tmp_path):
+    r = dragoman("code", str(tmp_path / "nope.txt"), "--db", str(tmp_path / "s.duckdb"))
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"dragoman: error: {tmp_path / 'nope.txt'}: no such file or folder. "
+                                "Check the path, or use '-' to read from standard input")
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_unknown_format_names_the_file_and_the_fix(tmp_path):
+    f = tmp_path / "notes.xyz"
+    f.write_text("Some text.")
+    r = dragoman("code", str(f), "--db", str(tmp_path / "s.duckdb"))
+    assert r.returncode == 2
+    assert r.stderr.strip() == (f"dragoman: error: {f}: unknown format '.xyz'. Use .txt, .html/.htm, .json/.jsonl "
+                                "or .warc/.warc.gz, or rename the file to one of these")
+
+
+def test_export_without_a_store_says_how_to_make_one(tmp_path):
+    r = dragoman("export", "events", "--db", str(tmp_path / "none.duckdb"))
+    assert r.returncode == 3
+    assert "no such store" in r.stderr and "dragoman code INPUT" in r.stderr
+
+
+def test_code_export_evaluate_round_trip(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    r = dragoman("code", str(SEEDS / "docs"), "--meta", str(SEEDS / "meta.jsonl"), "--db", db, "--quiet")
+    assert r.returncode == 0, r.stderr
+    # Every contract field on every row, in the contract's order.
+    r = dragoman("export", "events", "--format", "jsonl", "--db", db)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert len(rows) >= 10
+    for row in rows:
+        assert list(row)[: len(CONTRACT)] == CONTRACT
+        assert row["status"] in ("occurred", "future", "hypothetical", "negated")
+        assert set(row["source"]) == {"name", "country", "sector", "text", "start", "end"}
+    # The evidence offsets point into the original file text.
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in (SEEDS / "docs").glob("*.txt")}
+    for row in rows:
+        assert texts[row["doc_id"]][row["start"] : row["end"]] == row["evidence"]
+        s = row["source"]
+        assert texts[row["doc_id"]][s["start"] : s["end"]] == s["text"]
+    # Re-running the same input adds nothing.
+    r = dragoman("code", str(SEEDS / "docs"), "--meta", str(SEEDS / "meta.jsonl"), "--db", db)
+    assert r.returncode == 0
+    assert "coded 0 documents" in r.stderr and "skipped 5 already coded" in r.stderr
+    r2 = dragoman("export", "events", "--format", "csv", "--db", db)
+    flat = list(csv.DictReader(io.StringIO(r2.stdout)))
+    assert len(flat) == len(rows)
+    assert {"source_name", "source_country", "target_country", "via_name", "location_name"} <= set(flat[0])
+    r = dragoman("evaluate", str(SEEDS / "gold.jsonl"), "--db", db)
+    assert r.returncode == 0, r.stderr
+    assert "dyad" in r.stdout.lower() and "quote" in r.stdout.lower()
+
+
+def test_stdin_jsonl_and_published_option(tmp_path):
+    db = str(tmp_path / "s.duckdb")
+    doc = {"id": "x1", "text": "Ghana praised Togo.\n\nThe Ghanaian president met the Togolese president on Monday."}
+    r = dragoman("code", "-", "--db", db, "--published", "2024-05-08", "--quiet", stdin=json.dumps(doc) + "\n")
+    assert r.returncode == 0, r.stderr
+    r = dragoman("export", "documents", "--db", db)
+    row = json.loads(r.stdout.splitlines()[0])
+    assert row["doc_id"] == "x1" and row["published"] == "2024-05-08" and row["date_source"] == "option"
+
+
+def test_nothing_coded_exits_1(tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    r = dragoman("code", str(empty), "--db", str(tmp_path / "s.duckdb"), "--quiet")
+    assert r.returncode == 1
+    assert "nothing could be coded" in r.stderr
+
+
+@pytest.mark.parametrize("command", ["code", "export", "evaluate", "demo"])
+def test_every_command_has_help(command):
+    r = dragoman(command, "--help")
+    assert r.returncode == 0 and "usage: dragoman " + command in r.stdout
