@@ -220,8 +220,16 @@ def _print_summary(store) -> None:
     dyads = Counter((e.source.country if e.source else None, e.target.country if e.target else None) for e in occurred)
     for (s, t), n in dyads.most_common(8):
         print(f"  {s or '---'} -> {t or '---'}  {n}")
-    print("\nTen events with their evidence:")
-    for e in sorted(events, key=lambda e: (-e.confidence, e.doc_id, e.start))[:10]:
+    print("\nTen events with their evidence (the surest of each document in turn):")
+    by_doc: dict[str, list] = {}
+    for e in sorted(events, key=lambda e: (-e.confidence, e.status != "occurred", e.start)):
+        by_doc.setdefault(e.doc_id, []).append(e)
+    shown = []
+    while len(shown) < 10 and any(by_doc.values()):
+        for doc_id in sorted(by_doc):
+            if by_doc[doc_id] and len(shown) < 10:
+                shown.append(by_doc[doc_id].pop(0))
+    for e in sorted(shown, key=lambda e: (e.doc_id, e.start)):
         src = f"{e.source.name} ({e.source.country or '?'})" if e.source else "?"
         tgt = f"{e.target.name} ({e.target.country or '?'})" if e.target else "-"
         via = f" via {e.via.name}" if e.via else ""
