@@ -100,3 +100,22 @@ def test_nothing_coded_exits_1(tmp_path):
 def test_every_command_has_help(command):
     r = dragoman(command, "--help")
     assert r.returncode == 0 and "usage: dragoman " + command in r.stdout
+
+
+def test_two_workers_code_the_same_as_one(tmp_path):
+    from conftest import DEV
+
+    outs = []
+    for workers in ("1", "2"):
+        db = str(tmp_path / f"w{workers}.duckdb")
+        r = dragoman("code", str(DEV / "docs"), "--db", db, "--workers", workers, "--quiet")
+        assert r.returncode == 0, r.stderr
+        outs.append(dragoman("export", "events", "--format", "csv", "--db", db).stdout)
+    assert outs[0] == outs[1] and outs[0].count("\n") > 1
+
+
+def test_bad_option_values_are_usage_errors(tmp_path):
+    r = dragoman("code", str(tmp_path), "--workers", "0")
+    assert r.returncode == 2 and "expected a whole number of at least 1, not '0'" in r.stderr
+    r = dragoman("code", str(tmp_path), "--published", "7 March 2021")
+    assert r.returncode == 2 and "expected a date as YYYY-MM-DD, not '7 March 2021'" in r.stderr

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import time
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -121,21 +122,24 @@ def cmd_code(args: argparse.Namespace) -> int:
         fields.append((name, field))
     settings = Settings(db=args.db, workers=args.workers, published=args.published, meta=args.meta,
                         quiet=args.quiet, json_fields=tuple(fields))
-    bar = None
-    if not args.quiet:
-        from tqdm import tqdm
-
-        bar = tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True, leave=False)
+    started = time.monotonic()
+    bars = []  # the progress bar, made once a run has lasted a second (short runs stay quiet)
 
     def progress(p: Progress) -> None:
-        if bar is not None:
-            bar.n = p.documents
-            bar.set_postfix(events=p.events, refresh=False)
-            bar.refresh()
+        if args.quiet:
+            return
+        if not bars and time.monotonic() - started > 1.0:
+            from tqdm import tqdm
+
+            bars.append(tqdm(unit=" docs", file=sys.stderr, dynamic_ncols=True, leave=False))
+        if bars:
+            bars[0].n = p.documents
+            bars[0].set_postfix(events=p.events, refresh=False)
+            bars[0].refresh()
 
     with Store(settings.db) as store:
         summary = run(args.inputs, settings, store, on_progress=progress)
-    if bar is not None:
+    for bar in bars:
         bar.close()
     if not args.quiet:
         print(f"coded {summary.coded} documents ({summary.events} events), skipped {summary.skipped} already coded, "

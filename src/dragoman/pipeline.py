@@ -55,7 +55,7 @@ class Pipeline:
             "coder": CODER_VERSION,
             "lexicon": self.lexicon.version,
             "gazetteer": self.gazetteer.version,
-            "spacy_model": f"{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
+            "spacy_model": f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
         }
 
     def code(self, documents: Iterable[Document]) -> Iterator[CodedDocument]:
