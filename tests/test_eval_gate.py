@@ -16,13 +16,13 @@ pytestmark = pytest.mark.model
 
 # (gold set, metric) -> minimum
 MINIMA = {
-    ("seeds", "dyad_f1"): 0.40,
-    ("seeds", "actor_f1"): 0.40,
-    ("seeds", "quote_f1"): 0.45,
-    ("seeds", "date_accuracy"): 0.70,
-    ("dev", "dyad_f1"): 0.20,
-    ("dev", "actor_f1"): 0.15,
-    ("dev", "quote_f1"): 0.20,
+    ("seeds", "dyad_f1"): 0.42,  # measured 0.432
+    ("seeds", "actor_f1"): 0.42,  # 0.436
+    ("seeds", "quote_f1"): 0.50,  # 0.506
+    ("seeds", "date_accuracy"): 0.70,  # 0.714
+    ("dev", "dyad_f1"): 0.26,  # 0.270
+    ("dev", "actor_f1"): 0.24,  # 0.250
+    ("dev", "quote_f1"): 0.22,  # 0.225
 }
 # Gold events marked negated or hypothetical that come out as occurred: must only go down.
 MAX_NEGATED_AS_OCCURRED = {"seeds": 1, "dev": 0}

@@ -152,3 +152,53 @@ def test_governing_verbs_set_the_status_of_the_event_below(pipeline):
     assert by_type["ASSAULT"].status == "hypothetical"
     assert by_type["REJECT"].status == "occurred"
     assert by_type["CONSULT"].status == "negated"
+
+
+def test_unnamed_groups_take_the_clearly_dominant_country(pipeline):
+    c = code(pipeline, HEADLINE + "Peru faces a fuel crisis. Prices in Peru rose again, and Peru's economy is slowing.\n\n"
+             "Police arrested demonstrators in the capital.")
+    assert ("COERCE", "PER", "PER") in dyads(c)
+    mixed = code(pipeline, HEADLINE + "Chile and Bolivia met in Lima. Police arrested demonstrators outside.")
+    coerce = next(e for e in mixed.events if e.type == "COERCE")
+    assert coerce.source.country is None  # two countries, neither dominant: no guess
+
+
+def test_groups_often_foreign_do_not_take_the_dominant_country(pipeline):
+    c = code(pipeline, HEADLINE + "Peru faces a crisis. Peru's economy is slowing and Peru's exports fell.\n\n"
+             "Gunmen attacked a bus.")
+    gunmen = next(a for a in c.actors if a.name.endswith("gunmen"))
+    assert gunmen.country is None
+
+
+def test_offices_director_general_and_single_state_offices(pipeline):
+    c = code(pipeline, HEADLINE + "Director General Amir Hosseini spoke. Chancellor of the Exchequer Tom Baker "
+             "criticised France.\n\nThe Taoiseach, Sean Kelly, criticised Spain.")
+    assert actor(c, "Amir Hosseini").sector == "GOV"  # not MIL from the suffix "general"
+    assert (actor(c, "Tom Baker").country, actor(c, "Tom Baker").sector) == ("GBR", "GOV")
+    assert {("ACCUSE", "GBR", "FRA"), ("ACCUSE", "IRL", "ESP")} <= dyads(c)
+
+
+def test_troops_on_standby_or_alert_mobilize(pipeline):
+    c = code(pipeline, HEADLINE + "Officials confirmed Dutch troops are on standby in case they need to evacuate "
+             "citizens. Kenyan troops remained on high alert.")
+    assert {("MOBILIZE", "NLD", None), ("MOBILIZE", "KEN", None)} <= dyads(c)
+    # "need" heads another clause: it says nothing of whether the troops are on standby
+    assert next(e for e in c.events if e.source.country == "NLD").status == "occurred"
+
+
+def test_co_signers_of_a_deal_with_a_third_party_agree_with_each_other(pipeline):
+    c = code(pipeline, HEADLINE + "Ghana and Togo signed a border treaty with Benin.")
+    assert {("SUPPORT", "GHA", "BEN"), ("SUPPORT", "TGO", "BEN"), ("SUPPORT", "GHA", "TGO")} <= dyads(c)
+
+
+def test_due_to_and_taking_part_in_talks(pipeline):
+    c = code(pipeline, HEADLINE + "Kenya is due to meet Uganda. Chilean President Gabriel Boric took part in talks "
+             "with the Peruvian government.")
+    assert ("CONSULT", "KEN", "UGA") in dyads(c, status="future")
+    assert ("AGREE", "KEN", "UGA") in dyads(c)
+    assert ("CONSULT", "CHL", "PER") in dyads(c)
+
+
+def test_a_state_described_with_a_copula_is_the_subjects_act(pipeline):
+    c = code(pipeline, HEADLINE + "The Chilean foreign minister was on a visit to Peru.")
+    assert ("CONSULT", "CHL", "PER") in dyads(c)

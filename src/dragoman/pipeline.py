@@ -116,8 +116,18 @@ class Pipeline:
 
     def _quotes(self, parsed: ParsedDocument, actors: DocumentActors) -> Iterator[Quote]:
         doc = parsed.document
+        previous = None  # the last speaker who is a named person
         for n, q in enumerate(quotes.find_quotes(parsed)):
-            speaker = _speaker(actors, q.speaker_start, q.speaker_end)
+            rm = _speaker(actors, q.speaker_start, q.speaker_end)
+            if rm is not None and rm.candidate.kind == "office" and previous is not None and (
+                rm.actor.country in (None, previous.actor.country)
+            ):
+                # "..., said the former deputy foreign minister": a description that names no one
+                # else refers back to the last named speaker (journalists vary how they name people).
+                rm = previous
+            if rm is not None and rm.actor.kind == "person" and rm.candidate.kind in ("person", "pronoun"):
+                previous = rm
+            speaker = actor_ref(rm) if rm is not None else None
             yield Quote(f"{doc.doc_id}:q{n}", doc.doc_id, speaker, q.text, q.start, q.end, q.direct)
 
 
@@ -127,8 +137,8 @@ def _precision(value: str | None) -> str | None:
     return {10: "day", 7: "month", 4: "year"}.get(len(value))
 
 
-def _speaker(actors: DocumentActors, start: int | None, end: int | None) -> ActorRef | None:
-    """The resolved actor whose mention overlaps the speaker span most (its head counts first)."""
+def _speaker(actors: DocumentActors, start: int | None, end: int | None):
+    """The resolved mention that overlaps the speaker span most, or None."""
     if start is None or end is None:
         return None
     best, best_overlap = None, 0
@@ -137,7 +147,7 @@ def _speaker(actors: DocumentActors, start: int | None, end: int | None) -> Acto
         overlap = min(end, c.end) - max(start, c.start)
         if overlap > best_overlap:
             best, best_overlap = rm, overlap
-    return actor_ref(best) if best is not None else None
+    return best
 
 
 # -- a whole run ------------------------------------------------------------------------------

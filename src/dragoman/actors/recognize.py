@@ -259,6 +259,8 @@ class Recognizer:
             if e is not None:
                 country = e
                 break
+        if country is None and office_entry is not None:
+            country = office_entry.country  # an office only one state has ("Taoiseach")
         office = " ".join(words[office_at[0] : office_at[1]]) if office_at else None
         if office_at:
             # Keep the modifiers of the office that are not the country ("Foreign Ministry Spokesman").
@@ -299,6 +301,8 @@ class Recognizer:
                 for g in c.children:
                     if g.dep_ == "pobj":
                         country = country or self._country_word(g)
+        if country is None and office is not None:
+            country = office.country  # "the Taoiseach": an office only one state has
         definite = any(t.lower_ in ("the", "his", "her", "its", "their") or t.dep_ == "poss" for t in span[:-1]) or (
             len(span) and span[0].lower_ == "the")
         plural = tok.tag_ in ("NNS", "NNPS")

@@ -26,6 +26,14 @@ from .gazetteer import Gazetteer
 from .recognize import Candidate
 
 SURNAME_SIMILARITY = 85  # rapidfuzz ratio: "Velayti" ~ "Velayati" is 93
+# A document is "about" one country when that country has at least this share of the country
+# mentions, and this many of them: unnamed groups and offices ("police", "the government") then
+# belong to it. Below that, an article about two states leaves them without a country.
+DOMINANT_SHARE = 0.5
+DOMINANT_MIN = 3
+# Groups that are as often foreign to the article's country as not ("terrorists", "gunmen",
+# "the company", "reporters", "refugees") never take the document's country.
+NOT_DOMESTIC = {"REB", "UAF", "BUS", "JRN", "MED", "REF", "IGO", "NGO", "MNC"}
 
 
 @dataclass
@@ -102,6 +110,8 @@ class Resolver:
 
     def __call__(self, candidates: list[Candidate], home_country: str | None = None) -> DocumentActors:
         honorifics = self.gaz.honorifics()
+        # Unnamed groups and offices fall back on the dateline's country, else the document's own.
+        group_country = home_country or dominant_country(candidates)
         people: list[_Person] = []
         assigned: list[tuple[Candidate, object]] = []  # (candidate, _Person | Actor)
         recent: list[_Person] = []  # people in order of last mention
@@ -155,15 +165,15 @@ class Resolver:
                     touch(p)
                     assigned.append((c, p))
                 else:
-                    assigned.append((c, self._office_actor(c, home_country)))
+                    assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
             elif c.kind == "office":
-                assigned.append((c, self._office_actor(c, home_country)))
+                assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
             elif c.kind == "pronoun":
                 p = _antecedent(c, assigned)
                 if p is not None:
                     assigned.append((c, p))
             elif c.kind == "group":
-                assigned.append((c, self._group_actor(c, home_country)))
+                assigned.append((c, self._group_actor(c, _fallback(c, home_country, group_country))))
             else:  # country, organization
                 assigned.append((c, self._named_actor(c)))
 
@@ -230,6 +240,26 @@ class Resolver:
         name = c.name or c.text
         kind = "country" if c.kind == "country" else "organization"
         return Actor(make_actor_id(name, c.country), name, c.country, c.sector, kind, aliases=(c.text,))
+
+
+def _fallback(c: Candidate, home_country: str | None, group_country: str | None) -> str | None:
+    """The country an unnamed group or office falls back on: the dateline's for all, the document's
+    dominant one only for groups that are usually domestic (not "gunmen" or "the company")."""
+    return home_country if c.sector in NOT_DOMESTIC else group_country
+
+
+def dominant_country(candidates: list[Candidate]) -> str | None:
+    """The country named by at least DOMINANT_SHARE of the mentions that carry a country (countries,
+    capitals, demonyms, titled people, "Kenyan police"), and at least DOMINANT_MIN times; else None."""
+    counts: dict[str, int] = {}
+    for c in candidates:
+        if c.country and c.kind != "pronoun":
+            counts[c.country] = counts.get(c.country, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.__getitem__)
+    total = sum(counts.values())
+    return best if counts[best] >= DOMINANT_MIN and counts[best] >= DOMINANT_SHARE * total else None
 
 
 def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | None":

@@ -29,8 +29,9 @@ from ..parse import ParsedBlock, ParsedDocument
 from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, EventDate, Location
 from .lexicon import PLOVER_QUAD, Lexicon, Trigger
 
-CODER_VERSION = "dragoman-coder-1"
+CODER_VERSION = "dragoman-coder-2"
 COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"}  # done together by coordinated subjects
 TARGET_OPTIONAL = {"MOBILIZE", "PROTEST", "RETREAT", "CONCEDE", "ASSAULT", "THREATEN", "COERCE"}
 POLITICAL_SECTORS = {"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OPP", "SPY", "PRM", "UAF", "REF",
                      "PRE", "REL", "LAB", "JRN", "ELI"}
@@ -175,7 +176,8 @@ class Coder:
                 if s.lower_ in RELATIVE_PRONOUNS and cur.dep_ == "relcl":
                     return [cur.head]
                 return [s]
-            if cur.dep_ in ("xcomp", "advcl", "conj") and cur.head.i != cur.i:
+            # "is due to meet", "is ready to sign": through the adjective to the copula's subject
+            if cur.dep_ in ("xcomp", "advcl", "conj", "acomp") and cur.head.i != cur.i:
                 cur = cur.head
                 continue
             if cur.dep_ == "relcl":
@@ -225,6 +227,15 @@ class Coder:
             if gov.pos_ in ("VERB", "AUX"):
                 sources = self._subjects(gov)
                 rule = "noun-governor"
+        if not sources and n.dep_ == "pobj" and n.head.lower_ == "in" and _partakes(n.head.head):
+            # "took part in talks with X", "participated in the protests": the participant's act
+            sources = self._subjects(n.head.head)
+            rule = "noun-partake"
+        cop = _copula_of(n)
+        if not sources and cop is not None:
+            # "troops are on standby", "the minister was on a visit to X": the state is the subject's act
+            sources = self._subjects(cop)
+            rule = "noun-copula"
         targets = self._targets(n, trig, include_dobj=False)
         yield from self._emit(b, pb, sent, n, trig, sources, targets, where, rule, status_from=n.head)
 
@@ -235,28 +246,31 @@ class Coder:
         if not src_refs:
             return
         # A plural subject of a symmetric act with no object: "Tehran and Moscow cooperate".
-        if not tgt_refs and len(src_refs) > 1 and trig.type in ("CONSULT", "COOPERATE", "AGREE", "SUPPORT"):
+        if not tgt_refs and len(src_refs) > 1 and trig.type in SYMMETRIC:
             tgt_refs = src_refs[1:]
             src_refs = src_refs[:1]
+        pairs: list[tuple[ActorRef, ActorRef | None]] = []
+        if tgt_refs and len(src_refs) > 1 and trig.type in SYMMETRIC:
+            # "A and B signed a deal with C": the co-signers also agreed with each other
+            pairs = [(src_refs[0], s) for s in src_refs[1:]]
         if not tgt_refs:
             if trig.type not in TARGET_OPTIONAL:
                 return
             tgt_refs = [None]
         status = self._status(trig_tok, status_from)
         location = _location(pb, trig_tok, where, b)
-        for s in src_refs:
-            for t in tgt_refs:
-                if not _political(s) or (t is not None and not _political(t)):
-                    continue
-                if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
-                    continue  # talking to the press is a statement, not a consultation
-                conf = 0.5 + 0.2 * (t is not None) + 0.1 * (rule.startswith("verb")) + 0.1 * (s.country is not None)
-                ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, None,
-                                location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
-                yield ev
-                if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
-                    yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, None, location, sent,
-                                     pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
+        for s, t in [(s, t) for s in src_refs for t in tgt_refs] + pairs:
+            if not _political(s) or (t is not None and not _political(t)):
+                continue
+            if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
+                continue  # talking to the press is a statement, not a consultation
+            conf = 0.5 + 0.2 * (t is not None) + 0.1 * (rule.startswith("verb")) + 0.1 * (s.country is not None)
+            ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, None,
+                            location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
+            yield ev
+            if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
+                yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, None, location, sent,
+                                 pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
 
     def _actors(self, b: int, tokens: list[Token], where) -> list[ActorRef]:
         out: list[ActorRef] = []
@@ -303,8 +317,31 @@ class Coder:
         return OCCURRED
 
 
+_CLAUSES = {"ccomp", "advcl", "conj", "relcl", "parataxis", "csubj", "dobj", "nsubj", "nsubjpass", "pobj"}
+_COPULAS = {"be", "remain", "stay"}
 _TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at", "in"}
 _REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write"}
+
+
+def _partakes(v: Token) -> bool:
+    """A verb of taking part: participate/engage/be involved in, take part in."""
+    lemma = v.lemma_.lower()
+    return lemma in ("participate", "engage", "involve") or (
+        lemma == "take" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in v.children))
+
+
+def _copula_of(n: Token) -> Token | None:
+    """The copula of "X is on standby" / "X was in talks": the noun is the object of a preposition on
+    be/remain/stay, or (as the small model often parses it) the preposition dangles right before it."""
+    if n.dep_ == "pobj" and n.head.dep_ == "prep" and n.head.head.lemma_.lower() in _COPULAS:
+        return n.head.head
+    before = n.left_edge.i - 1
+    if before >= 0:
+        p = n.doc[before]
+        if (p.dep_ == "prep" and p.head.lemma_.lower() in _COPULAS and not any(c.dep_ == "pobj" for c in p.children)
+                and n.dep_ in ("attr", "conj", "dobj", "ccomp")):
+            return p.head
+    return None
 
 
 def _cue_applies(pos: str, tok: Token, verb: Token) -> bool:
@@ -317,7 +354,9 @@ def _cue_applies(pos: str, tok: Token, verb: Token) -> bool:
     if pos == "mark":
         return tok.dep_ == "mark"
     if pos in ("adj", "noun", "verb"):
-        return tok.pos_ == pos.upper()
+        # a modifier of the verb ("the planned visit", "is due to"), not a clause of its own
+        # ("confirmed troops are ready in case they need to ...": "need" says nothing of the troops)
+        return tok.pos_ == pos.upper() and tok.dep_ not in _CLAUSES
     return True
 
 
