@@ -202,3 +202,11 @@ def test_due_to_and_taking_part_in_talks(pipeline):
 def test_a_state_described_with_a_copula_is_the_subjects_act(pipeline):
     c = code(pipeline, HEADLINE + "The Chilean foreign minister was on a visit to Peru.")
     assert ("CONSULT", "CHL", "PER") in dyads(c)
+
+
+def test_announced_agree_without_publication_date_is_undated(pipeline):
+    c = code(pipeline, HEADLINE + "Kenyan President William Ruto will visit Uganda on 4 June 2025.", published=None)
+    agree = next(e for e in c.events if e.type == "AGREE")
+    assert (agree.date.value, agree.date.source) == (None, "unresolved")
+    visit = next(e for e in c.events if e.type == "CONSULT")
+    assert visit.status == "future" and visit.date.value == "2025-06-04"

@@ -220,7 +220,7 @@ _WEEKDAYS_CAPITALISED = set(_FULL_WEEKDAY.split("|"))
 _FUNCTION_WORDS = {
     "on", "in", "since", "until", "till", "by", "from", "during", "through", "throughout",
     "before", "after", "of", "the", "a", "an", "last", "next", "this", "early", "late", "mid",
-    "end", "beginning", "start", "middle", "and", "or", "to", "between", "until", "as", "that",
+    "end", "beginning", "start", "middle", "and", "or", "to", "between", "as", "that",
 }  # fmt: skip
 
 

@@ -24,13 +24,12 @@ from .ingest import iter_inputs
 from .parse import ParsedDocument, load_nlp, parse_documents
 from .schema import (
     FUTURE,
-    ActorRef,
-    CleanDocument,
     CodedDocument,
     Document,
     Event,
     EventDate,
     EVENT_DATE_PUBLICATION,
+    EVENT_DATE_UNRESOLVED,
     Quote,
     Rejection,
     RunSummary,
@@ -84,11 +83,13 @@ class Pipeline:
         pb, sent, trig = ev.block, ev.sentence, ev.trigger
         start, end = pb.start_of(sent), pb.end_of(sent)
         trigger_start = pb.start_of(trig)
-        if ev.announced and doc.published:
-            # PLOVER: an announced cooperative act is an AGREE dated on the announcement
-            date = EventDate(doc.published, _precision(doc.published), EVENT_DATE_PUBLICATION)
+        if ev.announced:
+            # PLOVER: an announced cooperative act is an AGREE dated on the announcement (the
+            # publication), not on the date planned for the act
+            date = (EventDate(doc.published, _precision(doc.published), EVENT_DATE_PUBLICATION) if doc.published
+                    else EventDate(None, None, EVENT_DATE_UNRESOLVED))
         else:
-            tense = "future" if ev.status == FUTURE and not ev.announced else "past"
+            tense = "future" if ev.status == FUTURE else "past"
             date = dates.event_date(doc.text[start:end], start, trigger_start, doc.published, tense)
         return Event(
             event_id=f"{doc.doc_id}:e{n}",

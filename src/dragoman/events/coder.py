@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from ..actors.resolve import DocumentActors, ResolvedMention, actor_ref
 from ..parse import ParsedBlock, ParsedDocument
-from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, EventDate, Location
+from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, Location
 from .lexicon import PLOVER_QUAD, Lexicon, Trigger
 
 CODER_VERSION = "dragoman-coder-2"
