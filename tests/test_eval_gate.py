@@ -57,4 +57,4 @@ def test_negative_controls_stay_quiet(coded_store_path):
     gold = [g for g in load_gold(DEV / "gold.jsonl") if g.kind == "negative"]
     with Store(coded_store_path, read_only=True) as store:
         occurred = [e for e in store.events([g.doc_id for g in gold]) if e.status == "occurred"]
-    assert len(occurred) <= 1, [(e.doc_id, e.type, e.evidence[:60]) for e in occurred]
+    assert len(occurred) == 0, [(e.doc_id, e.type, e.evidence[:60]) for e in occurred]
