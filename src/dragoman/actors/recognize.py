@@ -13,7 +13,7 @@ with unfamiliar names), and personal pronouns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -111,8 +111,11 @@ class Recognizer:
                 _is_org_head(head) or self.gaz.office(head.lower_) or self.gaz.nominal(head.lemma_.lower())
             ) and entry.kind in ("country", "demonym", "metonym"):
                 continue
-            kind = "country" if entry.kind in ("country", "metonym") and entry.sector == "GOV" and entry.name == self._country_name(entry.country) else (
-                "country" if entry.kind == "country" else "organization")
+            # A capital standing for its government ("Tehran") is the country; a seat with a name
+            # of its own ("the Pentagon", "the Kremlin") is an organisation of that country.
+            is_country = entry.kind == "country" or (
+                entry.kind == "metonym" and entry.country is not None and entry.name == self.gaz.country_name(entry.country))
+            kind = "country" if is_country else "organization"
             add(Candidate(b, i, j, span.root.i, offset + span.start_char, offset + span.end_char, kind,
                           span.text, name=entry.name, country=entry.country, sector=entry.sector,
                           how="country" if entry.kind == "country" else ("metonym" if entry.kind == "metonym" else "name")))
@@ -141,9 +144,6 @@ class Recognizer:
                 add(Candidate(b, tok.i, tok.i + 1, tok.i, offset + tok.idx, offset + tok.idx + len(tok), "pronoun",
                               tok.text, how="pronoun", subject=tok.dep_ in SUBJECT_DEPS))
         return sorted(cands, key=lambda c: c.start)
-
-    def _country_name(self, iso3: str | None) -> str | None:
-        return self.gaz.country_name(iso3) if iso3 else None
 
     # -- people ----------------------------------------------------------------------------
     def _person(self, b: int, offset: int, doc: Doc, ent: Span) -> Candidate | None:
@@ -361,6 +361,3 @@ def _is_org_head(tok: Token) -> bool:
                           "party", "court", "police", "forces", "force", "guard", "corps", "committee", "office",
                           "bank", "company", "news", "media", "television", "tv", "radio", "university"}
 
-
-def with_country(c: Candidate, country: str | None) -> Candidate:
-    return replace(c, country=country)

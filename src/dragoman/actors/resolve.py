@@ -290,11 +290,11 @@ def _given_compatible(a: list[str], b: list[str]) -> bool:
 
 
 # Words that name the same kind of post ("envoy" for an adviser on a mission, "aide" for an adviser).
-_OFFICE_SYNONYMS = [
-    {"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"},
-    {"president", "leader", "head of state"},
-    {"diplomat", "envoy", "ambassador", "minister", "deputy"},
-]
+_OFFICE_SYNONYMS = (
+    frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}),
+    frozenset({"president", "leader", "head of state"}),
+    frozenset({"diplomat", "envoy", "ambassador", "minister", "deputy"}),
+)
 
 
 def _synonym_office(head: str, office: str) -> bool:
