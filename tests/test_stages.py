@@ -33,8 +33,9 @@ HEADLINE = "Diplomacy roundup\n\n"
 
 
 def test_title_gives_country_sector_and_office(pipeline):
-    c = code(pipeline, HEADLINE + "Brazilian President Luiz Inacio Lula da Silva spoke on Tuesday.")
-    lula = actor(c, "Luiz Inacio Lula da Silva")
+    # A made-up president: a real one would come from the built-in dictionary instead.
+    c = code(pipeline, HEADLINE + "Brazilian President Marcos Tavares spoke on Tuesday.")
+    lula = actor(c, "Marcos Tavares")
     assert (lula.country, lula.sector) == ("BRA", "GOV")
     assert lula.office.lower() == "president"
 
@@ -83,7 +84,7 @@ def test_passive_takes_the_agent_as_source(pipeline):
     c = code(pipeline, HEADLINE + "The letter was delivered to Turkish President Recep Tayyip Erdogan by "
              "German Chancellor Olaf Scholz.")
     ev = next(e for e in c.events if e.type == "CONSULT")
-    assert (ev.source.name, ev.target.name) == ("Olaf Scholz", "Recep Tayyip Erdogan")
+    assert (ev.source.name, ev.target.name) == ("Olaf Scholz", "Recep Tayyip Erdoğan")  # the canonical name of the built-in dictionary
 
 
 def test_reporter_is_not_the_actor(pipeline):

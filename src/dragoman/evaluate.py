@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -373,9 +374,12 @@ class Report:
 # --- keys -------------------------------------------------------------------------------------
 
 def last_name(name: str | None) -> str | None:
-    """The lowercased last whitespace token of a name ("Vladimir Putin" -> "putin"); None for none."""
+    """The lowercased last whitespace token of a name, accents folded ("Hugo Chávez" -> "chavez");
+    None for none."""
     tokens = name.split() if name else []
-    return tokens[-1].lower() if tokens else None
+    if not tokens:
+        return None
+    return unicodedata.normalize("NFKD", tokens[-1]).encode("ascii", "ignore").decode().lower() or tokens[-1].lower()
 
 
 def _key(type_: str, source: str | None, target: str | None) -> Key:

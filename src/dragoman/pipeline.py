@@ -1,6 +1,6 @@
 """The ordered stages, and a run that streams documents from the inputs into the store.
 
-    ingest -> clean -> parse -> actors -> events -> dates -> quotes -> store
+    ingest -> clean -> parse -> actors -> events -> dates -> quotes -> (link actors across documents) -> store
 
 `Pipeline` holds the loaded components (spaCy, gazetteer, lexicon) and codes cleaned documents
 into `CodedDocument`s; it never touches the store. `run()` drives a whole `dragoman code`: it reads
@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__, dates, quotes
-from .actors import ActorStage, DocumentActors, Gazetteer, actor_ref
+from .actors import ActorDictionary, ActorStage, DocumentActors, Gazetteer, actor_ref
+from .actors.link import ActorMemory, link_batch
 from .clean import clean
 from .events.coder import CODER_VERSION, Coder, CodedEvent
 from .events.lexicon import Lexicon
@@ -45,7 +46,9 @@ class Pipeline:
         self.nlp = load_nlp(settings.spacy_model)
         self.gazetteer = Gazetteer.load()
         self.lexicon = Lexicon.load()
-        self.actors = ActorStage(self.nlp, self.gazetteer)
+        builtin = ActorDictionary.builtin()
+        self.dictionaries = ((ActorDictionary.load(settings.actors),) if settings.actors else ()) + (builtin,)
+        self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
 
     def versions(self) -> dict[str, str]:
@@ -211,12 +214,14 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
                 item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
             yield item
 
+    # People the store already knows resolve bare names in the new documents (actors/link.py).
+    memory = ActorMemory(store.known_people())
     status = "failed"
     try:
         for batch in batches(fresh(), settings.batch_size):
             docs = [d for d in batch if isinstance(d, Document)]
             rejections = [r for r in batch if isinstance(r, Rejection)]
-            results = code_batch(docs) if docs else []
+            results = link_batch(code_batch(docs), memory) if docs else []
             store.write(run_id, results, rejections)
             coded += len(results)
             n_events += sum(len(r.events) for r in results)

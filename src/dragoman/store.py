@@ -50,6 +50,7 @@ import duckdb
 from . import __version__
 from .errors import StoreError
 from .schema import (
+    Actor,
     ActorRef,
     CodedDocument,
     Document,
@@ -370,6 +371,13 @@ class Store:
                          published=r["published"], date_source=r["date_source"], url=r["url"],
                          outlet=r["outlet"], input=r["input"], record=r["record"], fmt=r["fmt"])
                 for r in self._select("documents", None)]
+
+    def known_people(self) -> list[Actor]:
+        """People with a country (the cross-document actor memory of a run), in actor_id order."""
+        rows = self._con.execute(
+            "SELECT actor_id, name, country, sector, kind, office FROM actors "
+            "WHERE kind = 'person' AND country IS NOT NULL ORDER BY actor_id").fetchall()
+        return [Actor(actor_id=r[0], name=r[1], country=r[2], sector=r[3], kind=r[4], office=r[5]) for r in rows]
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

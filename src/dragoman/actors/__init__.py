@@ -11,21 +11,22 @@ import re
 from spacy.language import Language
 
 from ..parse import ParsedDocument
+from .dictionary import ActorDictionary
 from .gazetteer import Gazetteer
 from .recognize import Recognizer
 from .resolve import DocumentActors, Resolver, actor_ref
 
-__all__ = ["ActorStage", "DocumentActors", "Gazetteer", "actor_ref"]
+__all__ = ["ActorDictionary", "ActorStage", "DocumentActors", "Gazetteer", "actor_ref"]
 
 # A news-agency dateline opening the first paragraph: "TEHRAN -", "MOSCOW, July 12 (Reuters) -".
 DATELINE_PLACE = re.compile(r"^\s*([A-Z][A-Z.'\- ]{2,30}?)\s*(?:,[^-–—\n]{0,30})?(?:\([^)]{0,40}\))?\s*[-–—:]\s")
 
 
 class ActorStage:
-    def __init__(self, nlp: Language, gazetteer: Gazetteer):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, dictionaries: tuple[ActorDictionary, ...] = ()):
         self.gaz = gazetteer
         self.recognize = Recognizer(nlp, gazetteer)
-        self.resolve = Resolver(gazetteer)
+        self.resolve = Resolver(gazetteer, dictionaries)
 
     def home_country(self, parsed: ParsedDocument) -> str | None:
         """The country of a dateline place at the top of the first body paragraph, if any."""
@@ -41,4 +42,4 @@ class ActorStage:
         return None
 
     def __call__(self, parsed: ParsedDocument) -> DocumentActors:
-        return self.resolve(self.recognize(parsed), self.home_country(parsed))
+        return self.resolve(self.recognize(parsed), self.home_country(parsed), parsed.document.published)

@@ -356,6 +356,12 @@ class Gazetteer:
         e = office.entry
         return Entry(" ".join(words), e.name, e.country, sector, "office")
 
+    def generic_office(self, word: str) -> bool:
+        """Whether an office word is a generic role ("adviser", "spokesman") whose sector comes from
+        the institution it serves."""
+        office = self._offices.get(_office_key(word))
+        return office is not None and office.generic
+
     def nominal(self, lemma: str) -> Entry | None:
         """The group or institution a noun (its lemma or the word as written) names on its own, or None."""
         return self._nominals.get(_office_key(lemma))

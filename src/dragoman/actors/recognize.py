@@ -26,6 +26,11 @@ from .gazetteer import Entry, Gazetteer
 TITLE_CONNECTORS = {"of", "for", "the", "'s", "’s", "-", "on"}
 # Diplomatic posts: "X to Y" names the host country Y, not the office holder's country.
 POSTED_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "attache", "chargé", "charge"}
+# Adjectives that are part of a post's name in a description ("the former deputy foreign minister").
+OFFICE_QUALIFIERS = {"former", "deputy", "senior", "acting", "vice", "chief", "special", "top", "interim",
+                     "assistant", "principal", "outgoing", "incoming", "foreign", "defence", "defense", "interior",
+                     "finance", "national", "supreme", "prime", "general", "executive", "permanent", "military"}
+COUNTERPART = {"counterpart", "counterparts"}
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
 
@@ -47,6 +52,7 @@ class Candidate:
     how: str = "name"  # Mention.how
     definite: bool = False  # "the Russian president": may refer to a named person
     subject: bool = False  # the head is a subject: pronouns prefer recent subjects
+    counterpart: bool = False  # "his Russian counterpart X": X holds the office of the person before
 
 
 class Recognizer:
@@ -138,6 +144,21 @@ class Recognizer:
                 add(c or Candidate(b, span.start, span.end, span.root.i, offset + span.start_char,
                                    offset + span.end_char, "proper", span.text, how="name"))
 
+        # 4b. Proper nouns the model left untagged ("Volodin also served ..."): a surname, perhaps.
+        k = 0
+        while k < len(doc):
+            if taken[k] or doc[k].pos_ != "PROPN" or not doc[k].is_title or doc[k].ent_type_:
+                k += 1
+                continue
+            e = k
+            while e < len(doc) and not taken[e] and doc[e].pos_ == "PROPN" and doc[e].is_title and not doc[e].ent_type_:
+                e += 1
+            if e - k <= 3:
+                span = doc[k:e]
+                add(Candidate(b, k, e, span.root.i, offset + span.start_char, offset + span.end_char, "proper",
+                              span.text, how="name", subject=span.root.dep_ in SUBJECT_DEPS))
+            k = e
+
         # 5. Personal pronouns (resolved later to the most recent compatible person).
         for tok in doc:
             if not taken[tok.i] and tok.lower_ in PRONOUNS and tok.tag_ in ("PRP", "PRP$"):
@@ -167,15 +188,16 @@ class Recognizer:
         j = name.end
         app = self._apposition(doc, name)
         if app is not None:
-            a_country, a_sector, a_office = self._read_title(app)
+            a_country, a_sector, a_office = self._read_apposition(app)
             country = country or a_country
             sector = sector or a_sector
             office = office or a_office
+        counterpart = any(t.lower_ in COUNTERPART for t in title)
         start = offset + doc[i].idx
         end = offset + name.end_char
         return Candidate(b, i, j, name.root.i, start, end, "person", doc[i:j].text, name=name.text, country=country,
-                         sector=sector, office=office, how="title" if office or country else "name",
-                         subject=name.root.dep_ in SUBJECT_DEPS)
+                         sector=sector, office=office, how="title" if office or country or counterpart else "name",
+                         subject=name.root.dep_ in SUBJECT_DEPS, counterpart=counterpart and office is None)
 
     def _title_start(self, doc: Doc, i: int) -> int:
         """Walk left from a name over the words of a title: capitalised words, office words, connectors."""
@@ -186,6 +208,12 @@ class Recognizer:
             low = t.lower_
             if t.is_punct and low not in ("-",):
                 break
+            if low == "-" and (t.whitespace_ or (k > 0 and doc[k - 1].whitespace_)):
+                break  # a dash between words ("TEHRAN - Ali ..."), not inside a hyphenated title
+            if low in COUNTERPART:
+                start = k
+                k -= 1
+                continue
             if t.ent_type_ == "PERSON" or t.ent_type_ in ("DATE", "TIME", "CARDINAL"):
                 break  # another person's name ends this title
             if low == "to" and k > 0 and doc[k - 1].lower_ in POSTED_TO:
@@ -227,6 +255,31 @@ class Recognizer:
             return None
         return app
 
+    def _read_apposition(self, app: Span) -> tuple[str | None, str | None, str | None]:
+        """What an apposition says: (country, sector, office). The office is the apposition's head
+        with its modifiers ("a senior adviser to the Leader of Iran" -> "senior adviser"); a generic
+        role takes its sector from the office or institution it serves ("aide to the speaker of
+        parliament" -> LEG); the country is the first one named (not the host of a posting)."""
+        root = app.root
+        if self.gaz.office(root.lower_) is None and self.gaz.office(root.lemma_.lower()) is None:
+            return self._read_title(app)
+        mods = [t for t in root.lefts if t.dep_ in ("amod", "compound") and self._country_word(t) is None
+                and t.i >= app.start]
+        office_tokens = sorted(mods + [root], key=lambda t: t.i)
+        office_text = " ".join(t.text for t in office_tokens)
+        entry = self.gaz.office(office_text) or self.gaz.office(root.lower_) or self.gaz.office(root.lemma_.lower())
+        sector = entry.sector if entry else None
+        if self.gaz.generic_office(root.lemma_.lower()) or self.gaz.generic_office(root.lower_):
+            served = [t for t in app if t.i > root.i and t.head.i >= root.i]
+            for t in served:
+                e = self.gaz.office(t.lower_) or self.gaz.nominal(t.lemma_.lower()) or self.gaz.nominal(t.lower_)
+                if e is not None and e.sector:
+                    sector = e.sector
+                    break
+        country, _, _ = self._read_title(app)
+        office_text = " ".join(w if w.isupper() else w[:1].upper() + w[1:] for w in office_text.split())
+        return country, sector, office_text
+
     def _read_title(self, title: Span | list[Token]) -> tuple[str | None, str | None, str | None]:
         """What a title says: (country, sector, office). Longest office phrase wins."""
         tokens = list(title)
@@ -235,15 +288,24 @@ class Recognizer:
         words = [t.text for t in tokens]
         office_entry: Entry | None = None
         office_at: tuple[int, int] | None = None
-        # The office nearest the name wins ("Leader of the Revolution Ayatollah ... President X"), then the longest.
+        # The office nearest the name wins ("Leader of the Revolution Ayatollah ... President X"), then the
+        # longest; a religious honorific ("Ayatollah") counts only when the title holds no other office.
+        honorifics = self.gaz.honorifics()
+        fallback: tuple[Entry, tuple[int, int]] | None = None
         for end in range(len(words), 0, -1):
             for s in range(0, end):
                 e = self.gaz.office(" ".join(words[s:end]))
-                if e is not None:
-                    office_entry, office_at = e, (s, end)
-                    break
+                if e is None:
+                    continue
+                if (e.name or "").lower() in honorifics or words[end - 1].lower().rstrip(".") in honorifics:
+                    fallback = fallback or (e, (s, end))
+                    continue
+                office_entry, office_at = e, (s, end)
+                break
             if office_entry:
                 break
+        if office_entry is None and fallback is not None:
+            office_entry, office_at = fallback
         # The office holder's country: a demonym or country in the title, except the host of a posting
         # ("Ambassador to Iran"): words after "to" that follow a diplomatic post do not count.
         posted = any(w.lower() in POSTED_TO for w in words)
@@ -284,7 +346,7 @@ class Recognizer:
         if group is None and office is None:
             return None
         # Only the head of its noun phrase: "foreign ministry spokesman" is headed by "spokesman".
-        if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN"):
+        if tok.dep_ in ("compound", "amod") and tok.head.pos_ in ("NOUN", "PROPN"):
             return None
         left = [c for c in tok.lefts if c.dep_ in ("det", "amod", "compound", "poss", "nmod", "nummod")]
         full = doc[min([tok.i] + [c.left_edge.i for c in left]) : tok.i + 1]  # what the phrase says
@@ -309,8 +371,8 @@ class Recognizer:
         text = doc[i : tok.i + 1].text
         subject = tok.dep_ in SUBJECT_DEPS
         if office is not None and not plural:
-            phrase = " ".join(t.text for t in span if t.dep_ in ("compound", "amod") and t.head.i == tok.i
-                              and self._country_word(t) is None)
+            phrase = " ".join(t.text for t in span if t.head.i == tok.i and self._country_word(t) is None and (
+                t.dep_ == "compound" or (t.dep_ == "amod" and self._qualifies(t, tok))))
             office_text = (phrase + " " + tok.text).strip() if phrase else tok.text
             sector = (self.gaz.office(office_text) or office).sector  # "army spokesman" is MIL
             return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "office",
@@ -320,6 +382,12 @@ class Recognizer:
         return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", text,
                          country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower(),
                          subject=subject)
+
+    def _qualifies(self, adj: Token, office: Token) -> bool:
+        """An adjective that belongs to an office ("former", "deputy", "foreign" minister), not a
+        comment on its holder ("the rebellious president")."""
+        low = adj.lower_
+        return low in OFFICE_QUALIFIERS or self.gaz.office(f"{low} {office.lower_}") is not None
 
     def _demonym_group(self, b: int, offset: int, doc: Doc, span: Span, entry: Entry) -> Candidate | None:
         """A plural demonym used as a noun ("Iranians") names the people of a country."""

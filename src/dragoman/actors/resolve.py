@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..schema import Actor, ActorRef, Mention
+from .dictionary import ActorDictionary, Known, given_names_fit
 from .gazetteer import Gazetteer
 from .recognize import Candidate
 
@@ -45,6 +46,12 @@ class _Person:
     sector: str | None = None
     office: str | None = None
     aliases: list[str] = field(default_factory=list)
+    known: Known | None = None  # what an actor dictionary says of this person
+
+    @property
+    def country_now(self) -> str | None:
+        """The country the text gives, else the one a dictionary gives."""
+        return self.country or (self.known.country if self.known else None)
 
     @property
     def surname(self) -> str:
@@ -102,13 +109,34 @@ def make_actor_id(name: str, country: str | None) -> str:
 
 
 class Resolver:
-    def __init__(self, gazetteer: Gazetteer):
+    """Turns a document's candidates into actors. `dictionaries` come in order of authority: a user
+    dictionary first (it overrides the text), then the built-in one (it fills what the text leaves)."""
+
+    def __init__(self, gazetteer: Gazetteer, dictionaries: tuple[ActorDictionary, ...] = ()):
         self.gaz = gazetteer
+        self.dictionaries = dictionaries
         # The adjective for each country, to name groups ("Algerian police").
         # A demonym entry's name is the country's adjective.
         self.adjectives = {e.country: e.name for e in gazetteer.phrases() if e.kind == "demonym" and e.country}
 
-    def __call__(self, candidates: list[Candidate], home_country: str | None = None) -> DocumentActors:
+    def known(self, p: _Person, date: str | None) -> Known | None:
+        """The first dictionary's entry for a person's names (a built-in entry must agree with the
+        country the text gives)."""
+        for d in self.dictionaries:
+            k = d.match_names(p.names, p.aliases, date, country=None if d.source == "user" else p.country)
+            if k is not None and k.kind == "person":
+                return k
+        return None
+
+    def known_alias(self, text: str, date: str | None) -> Known | None:
+        for d in self.dictionaries:
+            k = d.match_alias(text, date)
+            if k is not None:
+                return k
+        return None
+
+    def __call__(self, candidates: list[Candidate], home_country: str | None = None,
+                 date: str | None = None) -> DocumentActors:
         honorifics = self.gaz.honorifics()
         # Unnamed groups and offices fall back on the dateline's country, else the document's own.
         group_country = home_country or dominant_country(candidates)
@@ -124,7 +152,7 @@ class Resolver:
                 if ps != surname and not (len(surname) >= 5 and fuzz.ratio(ps, surname) >= SURNAME_SIMILARITY):
                     continue
                 pg = [g.lower() for g in p.given()]
-                if given and pg and not _given_compatible(given, pg):
+                if given and pg and not given_names_fit([g.rstrip('.') for g in given], [g.rstrip('.') for g in pg]):
                     continue  # same surname, different given names: two people
                 return p
             return None
@@ -145,19 +173,44 @@ class Resolver:
                     people.append(p)
                 p.names.append(tokens)
                 p.aliases.append(c.text)
+                p.known = self.known(p, date) if self.dictionaries else None
                 p.country = p.country or c.country
-                p.sector = p.sector or c.sector
+                # A religious honorific ("Ayatollah") gives way to an office ("Supreme Leader").
+                if p.sector is None or (p.sector == "REL" and c.sector not in (None, "REL")):
+                    p.sector = c.sector
                 p.office = p.office or c.office
+                if c.counterpart and p.sector is None:
+                    # "his Russian counterpart X": X holds the post of the person the possessive names.
+                    other = _antecedent(c, assigned)
+                    if other is not None and other is not p:
+                        p.sector = other.sector
+                        p.office = p.office or other.office
                 touch(p)
                 assigned.append((c, p))
             elif c.kind == "proper":
                 tokens = c.text.split()
                 p = find_person(tokens) if tokens else None
+                if p is None and tokens and any(
+                        (k := d.lookup_phrase(c.text, date)) is not None and k.kind == "person" for d in self.dictionaries):
+                    p = _Person(known=k)  # a listed name the model did not tag ("Zelenskyy said")
+                    people.append(p)
                 if p is not None and len(tokens) <= 3:
                     p.names.append(tokens)
                     p.aliases.append(c.text)
                     touch(p)
                     assigned.append((replace(c, kind="person"), p))
+            elif c.kind in ("office", "group") and self.dictionaries and (k := self.known_alias(c.text, date)):
+                # A listed alias ("the US president" of a user dictionary, valid on the document's date).
+                if k.kind == "person":
+                    p = find_person(k.name.split()) or _Person(names=[k.name.split()], known=k)
+                    if p not in people:
+                        people.append(p)
+                    p.aliases.append(c.text)
+                    touch(p)
+                    assigned.append((c, p))
+                else:
+                    assigned.append((c, Actor(make_actor_id(k.name, k.country), k.name, k.country, k.sector,
+                                              k.kind, office=k.office, aliases=(c.text,))))
             elif c.kind == "office" and c.definite:
                 p = self._description(c, recent)
                 if p is not None:
@@ -180,11 +233,18 @@ class Resolver:
         # Persons become actors once all their mentions are known.
         person_actor: dict[int, Actor] = {}
         for p in people:
-            name = p.canonical()
-            country = p.country or (home_country if p.sector in ("GOV", "LEG", "MIL") else None)
+            name, country, sector, office = p.canonical(), p.country, p.sector, p.office
+            k = p.known
+            if k is not None and k.source == "user":  # the user's dictionary overrides the text
+                name, country = k.name, k.country or country
+                sector, office = k.sector or sector, k.office or office
+            elif k is not None:  # the built-in one fills what the text leaves
+                name, country = k.name, country or k.country
+                sector, office = sector or k.sector, office or k.office
+            country = country or (home_country if sector in ("GOV", "LEG", "MIL") else None)
             person_actor[id(p)] = Actor(
-                actor_id=make_actor_id(name, country), name=name, country=country, sector=p.sector,
-                kind="person", office=p.office, aliases=tuple(dict.fromkeys(p.aliases)),
+                actor_id=make_actor_id(name, country), name=name, country=country, sector=sector,
+                kind="person", office=office, aliases=tuple(dict.fromkeys(p.aliases)),
             )
         resolved: list[ResolvedMention] = []
         actors: dict[str, Actor] = {}
@@ -202,19 +262,30 @@ class Resolver:
 
     # -- builders ---------------------------------------------------------------------------
     def _description(self, c: Candidate, recent: list[_Person]) -> _Person | None:
-        """'the Russian president' -> the most recent person whose office (or country and sector) fit."""
+        """'the Russian president' -> the most recent person whose office (or country and sector) fit.
+
+        A description naming a country never resolves to a person of another or an unknown country;
+        one without ("the Leader", "the advisor") needs the person's own office word, or, for posts
+        that go by several names ("the envoy" for an adviser on a mission), a synonym of it. "The
+        leader" and "the president" are too common to stand for each other without a country."""
         head = (c.office or "").split()[-1].lower() if c.office else ""
+        if not head:
+            return None
+        with_country = c.country is not None
+
+        def country_fits(p: _Person) -> bool:
+            return not with_country or p.country_now == c.country
+
         for p in reversed(recent):
-            if c.country and p.country != c.country:
-                continue  # "the Russian president" is not a president of unknown nationality
-            if p.office and head and head in p.office.lower():
+            if country_fits(p) and p.office and head in p.office.lower().split():
                 return p
-        if c.country:
+        if with_country:
             for p in reversed(recent):
-                if p.country == c.country and p.sector == c.sector and not (p.office and head and head not in p.office.lower() and not _synonym_office(head, p.office)):
+                if p.country_now == c.country and p.sector == c.sector and (
+                        not p.office or _synonym_office(head, p.office, with_country)):
                     return p
         for p in reversed(recent):
-            if p.office and _synonym_office(head, p.office) and (not c.country or p.country in (None, c.country)):
+            if country_fits(p) and p.office and _synonym_office(head, p.office, with_country):
                 return p
         return None
 
@@ -276,27 +347,17 @@ def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) ->
     return latest
 
 
-def _given_compatible(a: list[str], b: list[str]) -> bool:
-    """Given names agree when the shorter list's names appear, in order, in the longer (initials allowed)."""
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    it = iter(long_)
-    for g in short:
-        for h in it:
-            if g == h or (len(g) <= 2 and h.startswith(g.rstrip("."))) or fuzz.ratio(g, h) >= SURNAME_SIMILARITY:
-                break
-        else:
-            return False
-    return True
-
-
-# Words that name the same kind of post ("envoy" for an adviser on a mission, "aide" for an adviser).
+# Words that name the same kind of post ("envoy" for an adviser on a mission, "aide" for an adviser),
+# and whether a description must name the country for the synonym to count ("the Russian leader" is
+# the Russian president; "the leader" alone is anyone's).
 _OFFICE_SYNONYMS = (
-    frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}),
-    frozenset({"president", "leader", "head of state"}),
-    frozenset({"diplomat", "envoy", "ambassador", "minister", "deputy"}),
+    (frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}), False),
+    (frozenset({"president", "leader", "head of state"}), True),
+    (frozenset({"diplomat", "envoy", "ambassador", "minister", "deputy"}), True),
 )
 
 
-def _synonym_office(head: str, office: str) -> bool:
+def _synonym_office(head: str, office: str, with_country: bool) -> bool:
     words = set(office.lower().split())
-    return any(head in group and words & group for group in _OFFICE_SYNONYMS)
+    return any(head in group and words & group and (with_country or not needs_country)
+               for group, needs_country in _OFFICE_SYNONYMS)
