@@ -1,7 +1,7 @@
 """Command line: a thin layer over the library. Data goes to stdout, messages to stderr.
 
     dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
-                           [--json-field NAME=FIELD] [--quiet]
+                           [--actors FILE] [--json-field NAME=FIELD] [--quiet]
     dragoman export {events,quotes,actors,documents,rejections} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman demo [--db FILE]
@@ -62,9 +62,12 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
     c.add_argument("--published", type=_iso_date, help="publication date for documents that carry none (YYYY-MM-DD)")
     c.add_argument("--meta", type=Path, help="JSONL file of metadata (file or id, published, title, outlet, url) for text files")
+    c.add_argument("--actors", type=Path, metavar="FILE",
+                   help="your actor dictionary (YAML or CSV: name, aliases, country, sector, office, valid_from, "
+                        "valid_to); it overrides what dragoman infers. Format: docs/ACTORS.md")
     c.add_argument("--json-field", action="append", default=[], metavar="NAME=FIELD",
                    help="read our field NAME from the input's FIELD in JSON input, e.g. text=body (repeatable)")
-    c.add_argument("--quiet", action="store_true", help="no progress bar or summary on stderr")
+    c.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     c.set_defaults(func=cmd_code)
 
     e = sub.add_parser("export", help="write a table as JSONL, CSV, TSV or Parquet",
@@ -79,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
                        description="Score the store against a gold JSONL file (format: tests/data/README or docs).")
     v.add_argument("gold", type=Path, metavar="GOLD.jsonl")
     _db_option(v)
+    v.add_argument("--people", type=Path, metavar="ACTORS.jsonl",
+                   help="also check each gold person's name, country, sector and surface forms "
+                        "(default: actors.jsonl beside the gold file, when there is one)")
     v.add_argument("--json", action="store_true", help="print the report as JSON")
     v.set_defaults(func=cmd_evaluate)
 
@@ -120,8 +126,12 @@ def cmd_code(args: argparse.Namespace) -> int:
         if not sep or not name or not field:
             raise UsageError(f"--json-field {item!r}: expected NAME=FIELD, e.g. --json-field text=body")
         fields.append((name, field))
+    if args.actors is not None:
+        from .actors import ActorDictionary
+
+        ActorDictionary.load(args.actors)  # a wrong file stops here, before anything is coded
     settings = Settings(db=args.db, workers=args.workers, published=args.published, meta=args.meta,
-                        quiet=args.quiet, json_fields=tuple(fields))
+                        quiet=args.quiet, json_fields=tuple(fields), actors=args.actors)
     started = time.monotonic()
     bars = []  # the progress bar, made once a run has lasted a second (short runs stay quiet)
 
@@ -168,11 +178,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from .evaluate import evaluate, format_report, load_gold, match_doc_ids
+    from .evaluate import check_people, evaluate, format_people, format_report, load_gold, load_gold_people, match_doc_ids
     from .store import Store
 
     _require_store(args.db)
     gold = load_gold(args.gold)
+    people_path = args.people or (args.gold.parent / "actors.jsonl")
+    people = load_gold_people(people_path) if args.people or people_path.is_file() else None
     with Store(args.db, read_only=True) as store:
         ids = match_doc_ids([g.doc_id for g in gold], [d.doc_id for d in store.documents()])
         wanted = list(ids.values())
@@ -183,15 +195,31 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         found: dict[str, list] = {}
         for q in store.quotes(wanted):
             found.setdefault(back[q.doc_id], []).append(q)
+        checks = None
+        if people is not None:
+            keep = set(wanted)
+            mentions = [{"actor_id": a, "text": t} for d, a, t in store.rows("mentions", ("doc_id", "actor_id", "text"))
+                        if d in keep]
+            used = {m["actor_id"] for m in mentions}
+            cols = ("actor_id", "name", "country", "sector", "kind", "mentions")
+            actors = [dict(zip(cols, r)) for r in store.rows("actors", cols) if r[0] in used]
+            checks = check_people(people, actors, mentions)
     missing = [g.doc_id for g in gold if g.doc_id not in ids]
     if missing:
         print(f"dragoman: warning: {len(missing)} gold documents are not in {args.db} ({', '.join(missing[:5])}); "
               "they count as all misses. Code them first.", file=sys.stderr)
     report = evaluate(gold, events, found)
     if args.json:
-        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        out = report.to_dict()
+        if checks is not None:
+            out["people"] = [{"name": c.gold.name, "right": c.right, "actor_id": c.actor_id, "got_name": c.name,
+                              "country": c.country, "sector": c.sector, "forms_found": list(c.forms_found),
+                              "forms_missing": list(c.forms_missing)} for c in checks]
+        print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(format_report(report))
+        if checks is not None:
+            print("\n" + format_people(checks))
     return EXIT_OK
 
 

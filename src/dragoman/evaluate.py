@@ -601,3 +601,100 @@ def format_report(report: Report, *, max_items: int = 20) -> str:
                          ("Negated or hypothetical gold coded as occurred", report.negated_as_occurred_events)):
         lines += ["", *listing(title, items)]
     return "\n".join(lines)
+
+
+# --- people (a gold actors file) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class GoldPerson:
+    name: str
+    country: str | None
+    sector: str | None
+    mentions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PersonCheck:
+    """One gold person against the store's actors: the actor found for them (by last name, the one
+    with most mentions), whether its name, country and sector agree, and which gold surface forms
+    are inside a mention of that actor."""
+
+    gold: GoldPerson
+    actor_id: str | None
+    name: str | None
+    country: str | None
+    sector: str | None
+    forms_found: tuple[str, ...]
+    forms_missing: tuple[str, ...]
+
+    @property
+    def right(self) -> bool:
+        return (self.actor_id is not None and _fold(self.name) == _fold(self.gold.name)
+                and self.country == self.gold.country and self.sector == self.gold.sector)
+
+
+def load_gold_people(path: Path) -> list[GoldPerson]:
+    """A gold actors JSONL file: one person per line with name, country, sector and mentions."""
+    out = []
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError as err:
+        raise InputError(str(path), f"cannot read the gold actors file ({err.strerror or err})",
+                         "give the path of an actors.jsonl file") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = _Where(str(path), n)
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise where.fail(f"not JSON ({err.msg})")
+        f = _fields(raw, "a gold person", {"name"}, {"name", "country", "sector", "mentions"}, where)
+        mentions = f.get("mentions") or []
+        if not isinstance(mentions, list) or not all(isinstance(m, str) for m in mentions):
+            raise where.fail("'mentions' must be a list of strings")
+        out.append(GoldPerson(_str(f["name"], "name", where), _str(f.get("country"), "country", where, nullable=True),
+                              _str(f.get("sector"), "sector", where, nullable=True), tuple(mentions)))
+    return out
+
+
+def check_people(gold: Sequence[GoldPerson], actors: Sequence[Mapping[str, object]],
+                 mentions: Sequence[Mapping[str, object]]) -> list[PersonCheck]:
+    """Each gold person against `actors` (rows with actor_id, name, country, sector, kind, mentions)
+    and `mentions` (rows with actor_id and text) of the gold documents."""
+    texts: dict[str, list[str]] = {}
+    for m in mentions:
+        texts.setdefault(str(m["actor_id"]), []).append(_fold(str(m["text"])))
+    out = []
+    for g in gold:
+        same = [a for a in actors if a["kind"] == "person" and last_name(str(a["name"])) == last_name(g.name)]
+        best = max(same, key=lambda a: (a["mentions"] or 0, str(a["actor_id"])), default=None)
+        if best is None:
+            out.append(PersonCheck(g, None, None, None, None, (), g.mentions))
+            continue
+        said = texts.get(str(best["actor_id"]), [])
+        found = tuple(f for f in g.mentions if any(_fold(f) in t for t in said))
+        out.append(PersonCheck(g, str(best["actor_id"]), str(best["name"]), best["country"], best["sector"],
+                               found, tuple(f for f in g.mentions if f not in found)))
+    return out
+
+
+def format_people(checks: Sequence[PersonCheck]) -> str:
+    right = sum(c.right for c in checks)
+    forms = sum(len(c.gold.mentions) for c in checks)
+    found = sum(len(c.forms_found) for c in checks)
+    lines = [f"People: {right}/{len(checks)} with the right name, country and sector; "
+             f"{found}/{forms} surface forms resolve to them"]
+    for c in checks:
+        if c.right and not c.forms_missing:
+            continue
+        got = f"{c.name} {c.country or '---'} {c.sector or '---'}" if c.actor_id else "no actor"
+        missing = f"; forms not resolved: {', '.join(c.forms_missing)}" if c.forms_missing else ""
+        lines.append(f"  {c.gold.name} {c.gold.country} {c.gold.sector}: got {got}{missing}")
+    return "\n".join(lines)
+
+
+def _fold(text: str | None) -> str:
+    """Accents, case, dots and spacing aside ("Mr. Velayati" ~ "Mr Velayati")."""
+    text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return " ".join(text.replace(".", " ").replace("’", "'").split())

@@ -47,6 +47,7 @@ class Pipeline:
         self.gazetteer = Gazetteer.load()
         self.lexicon = Lexicon.load()
         builtin = ActorDictionary.builtin()
+        self.builtin_version = builtin.version
         self.dictionaries = ((ActorDictionary.load(settings.actors),) if settings.actors else ()) + (builtin,)
         self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
@@ -57,6 +58,7 @@ class Pipeline:
             "coder": CODER_VERSION,
             "lexicon": self.lexicon.version,
             "gazetteer": self.gazetteer.version,
+            "actor_dictionary": self.builtin_version,
             "spacy_model": f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
         }
 
@@ -266,5 +268,6 @@ def _settings_summary(settings: Settings) -> dict[str, object]:
         "batch_size": settings.batch_size,
         "published": settings.published,
         "meta": str(settings.meta) if settings.meta else None,
+        "actors": str(settings.actors) if settings.actors else None,
         "spacy_model": settings.spacy_model,
     }

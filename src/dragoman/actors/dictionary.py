@@ -88,8 +88,9 @@ def key(text: str) -> str:
 class ActorDictionary:
     """Rows of known actors, indexed by name, alias and surname. Immutable once built."""
 
-    def __init__(self, entries: Iterable[DictionaryEntry], source: str, origin: str = ""):
+    def __init__(self, entries: Iterable[DictionaryEntry], source: str, origin: str = "", version: str = ""):
         self.source = source
+        self.version = version
         self.origin = origin  # file it came from
         self.entries: tuple[DictionaryEntry, ...] = tuple(entries)
         self._by_key: dict[str, list[DictionaryEntry]] = {}
@@ -111,7 +112,8 @@ class ActorDictionary:
     @classmethod
     def builtin(cls) -> "ActorDictionary":
         text = resources.files("dragoman").joinpath("data/actors/leaders.csv").read_text(encoding="utf-8")
-        return cls(_parse_csv(text, "leaders.csv"), BUILTIN, "leaders.csv")
+        m = re.search(r"^# version: (\S+)", text, re.M)
+        return cls(_parse_csv(text, "leaders.csv"), BUILTIN, "leaders.csv", f"leaders-{m.group(1) if m else '?'}")
 
     @classmethod
     def load(cls, path: Path) -> "ActorDictionary":

@@ -220,6 +220,8 @@ class Recognizer:
                 k -= 1  # "Ambassador to Iran"
                 continue
             if low in TITLE_CONNECTORS:
+                if low in ("of", "for", "on") and k > 0 and not (doc[k - 1].is_title or doc[k - 1].is_upper):
+                    break  # "an envoy of [Iranian President X]": a lowercase post is someone else's
                 k -= 1
                 continue
             if t.is_title or t.is_upper or self.gaz.office(low) is not None or low.rstrip(".") in self.gaz.honorifics():
