@@ -23,10 +23,23 @@ def test_every_exported_column_is_documented():
             assert field in documented, (table, field)
 
 
+def test_actors_md_examples_load_and_agree(tmp_path):
+    """The YAML and CSV examples of docs/ACTORS.md are valid dictionaries and say the same."""
+    from dragoman.actors.dictionary import ActorDictionary
+
+    text = (ROOT / "docs" / "ACTORS.md").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r"```(yaml|csv)\n(.*?)```", text, re.S))
+    (tmp_path / "a.yaml").write_text(blocks["yaml"], encoding="utf-8")
+    (tmp_path / "a.csv").write_text(blocks["csv"], encoding="utf-8")
+    rows = [[(e.name, e.aliases, e.country, e.sector, e.office, e.valid_from, e.valid_to) for e in
+             ActorDictionary.load(tmp_path / f"a.{ext}").entries] for ext in ("yaml", "csv")]
+    assert rows[0] == rows[1] and len(rows[0]) == 3
+
+
 def test_architecture_names_every_stage_module():
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     src = ROOT / "src" / "dragoman"
     for module in ("ingest/", "clean.py", "parse.py", "actors/", "events/", "dates.py", "quotes.py",
-                   "pipeline.py", "store.py", "export.py", "evaluate.py", "cli.py"):
+                   "pipeline.py", "store.py", "export.py", "evaluate.py", "cli.py", "actors/link.py"):
         assert (src / module.rstrip("/")).exists(), module
         assert f"`{module}" in text, module

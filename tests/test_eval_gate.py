@@ -58,3 +58,24 @@ def test_negative_controls_stay_quiet(coded_store_path):
     with Store(coded_store_path, read_only=True) as store:
         occurred = [e for e in store.events([g.doc_id for g in gold]) if e.status == "occurred"]
     assert len(occurred) == 0, [(e.doc_id, e.type, e.evidence[:60]) for e in occurred]
+
+
+def test_every_seed_person_comes_out_right(coded_store_path):
+    """All twelve people of seeds/actors.jsonl: canonical name, country, sector, and every listed
+    surface form inside a mention of them; the name in document 000's sidebar is no actor."""
+    from dragoman.evaluate import check_people, load_gold_people
+
+    gold = load_gold(SEEDS / "gold.jsonl")
+    with Store(coded_store_path, read_only=True) as store:
+        ids = set(match_doc_ids([g.doc_id for g in gold], [d.doc_id for d in store.documents()]).values())
+        mentions = [{"actor_id": a, "text": t} for d, a, t in store.rows("mentions", ("doc_id", "actor_id", "text"))
+                    if d in ids]
+        cols = ("actor_id", "name", "country", "sector", "kind", "mentions")
+        actors = [dict(zip(cols, r)) for r in store.rows("actors", cols)]
+    checks = check_people(load_gold_people(SEEDS / "actors.jsonl"), actors, mentions)
+    assert len(checks) == 12
+    wrong = [(c.gold.name, c.name, c.country, c.sector, c.forms_missing) for c in checks
+             if not c.right or c.forms_missing]
+    assert not wrong
+    assert not any("Larijani" in str(a["name"]) for a in actors)  # only in the "Recent Posts" sidebar
+    assert not any("Larijani" in str(m["text"]) for m in mentions)

@@ -35,6 +35,7 @@ from ..errors import InputError
 SURNAME_SIMILARITY = 85
 KINDS = ("person", "organization", "group", "country")
 COLUMNS = ("name", "aliases", "country", "sector", "office", "valid_from", "valid_to", "kind")
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 _SECTOR = re.compile(r"^[A-Z]{3}$")
@@ -97,9 +98,9 @@ class ActorDictionary:
         self._by_surname: dict[str, list[DictionaryEntry]] = {}
         for e in self.entries:
             for form in (e.name, *e.aliases):
-                k = key(form)
-                if k:
-                    self._by_key.setdefault(k, []).append(e)
+                for k in {key(form), key(_ARTICLE.sub("", form))}:  # "the chancellor" is also "chancellor"
+                    if k:
+                        self._by_key.setdefault(k, []).append(e)
             if e.kind == "person":
                 words = key(e.name).split()
                 if len(words) >= 2:
@@ -118,13 +119,13 @@ class ActorDictionary:
     @classmethod
     def load(cls, path: Path) -> "ActorDictionary":
         """A user dictionary from a YAML (.yaml, .yml) or CSV (.csv) file; InputError when it is wrong."""
-        fix_format = "write it as in docs/ACTORS.md"
+        fix_format = "Write it as in docs/ACTORS.md"
         try:
             text = Path(path).read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise InputError(str(path), "actor dictionary not found", "give the path of an existing file") from None
+            raise InputError(str(path), "actor dictionary not found", "Give the path of an existing file") from None
         except (OSError, UnicodeDecodeError) as err:
-            raise InputError(str(path), f"cannot read the actor dictionary ({err})", "save it as UTF-8 text") from None
+            raise InputError(str(path), f"cannot read the actor dictionary ({err})", "Save it as UTF-8 text") from None
         suffix = Path(path).suffix.lower()
         if suffix in (".yaml", ".yml"):
             entries = _parse_yaml(text, str(path))
@@ -132,7 +133,7 @@ class ActorDictionary:
             entries = _parse_csv(text, str(path))
         else:
             raise InputError(str(path), f"unknown actor dictionary format {suffix or '(no extension)'}",
-                             f"name the file .yaml, .yml or .csv and {fix_format}")
+                             f"Name the file .yaml, .yml or .csv and {fix_format[0].lower() + fix_format[1:]}")
         return cls(entries, USER, str(path))
 
     # -- matching ---------------------------------------------------------------------------
@@ -156,7 +157,7 @@ class ActorDictionary:
 
     def match_alias(self, text: str, date: str | None) -> Known | None:
         """The actor a description or other alias ("the US president") names on a date, if listed."""
-        k = key(re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I))
+        k = key(_ARTICLE.sub("", text.strip()))
         return self._choose(list(self._by_key.get(k, ())), date, None, dated_only=True)
 
     def phrases(self) -> Iterator[str]:
@@ -169,7 +170,13 @@ class ActorDictionary:
                     yield form
 
     def lookup_phrase(self, text: str, date: str | None) -> Known | None:
-        return self._choose(list(self._by_key.get(key(text), ())), date, None)
+        """The actor a proper noun the model did not take for a person names: a listed name or alias,
+        or the surname of exactly one listed person of the time ("Trump" in 2019)."""
+        k = key(text)
+        found = list(self._by_key.get(k, ()))
+        if not found and k and " " not in k:
+            found = list(self._by_surname.get(k, ()))
+        return self._choose(found, date, None)
 
     def _fuzzy(self, form: Sequence[str]) -> list[DictionaryEntry]:
         words = key(" ".join(form)).split()
@@ -244,22 +251,22 @@ def given_names_fit(a: Sequence[str], b: Sequence[str]) -> bool:
 def _parse_csv(text: str, origin: str) -> list[DictionaryEntry]:
     lines = [(n, line) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.lstrip().startswith("#")]
     if not lines:
-        raise InputError(origin, "the actor dictionary is empty", "add a header line and one row per actor (docs/ACTORS.md)")
+        raise InputError(origin, "the actor dictionary is empty", "Add a header line and one row per actor (docs/ACTORS.md)")
     reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
     rows = list(reader)
     header = [h.strip().lower() for h in rows[0]]
     if "name" not in header:
         raise InputError(origin, "the actor dictionary has no 'name' column",
-                         f"begin the file with a header line: {','.join(COLUMNS)}", record=f"line {lines[0][0]}")
+                         f"Begin the file with a header line: {','.join(COLUMNS)}", record=f"line {lines[0][0]}")
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise InputError(origin, f"unknown column {unknown[0]!r} in the actor dictionary",
-                         f"use only these columns: {', '.join(COLUMNS)}", record=f"line {lines[0][0]}")
+                         f"Use only these columns: {', '.join(COLUMNS)}", record=f"line {lines[0][0]}")
     out = []
     for (n, _), row in zip(lines[1:], rows[1:]):
         if len(row) > len(header):
             raise InputError(origin, f"{len(row)} fields where the header has {len(header)}",
-                             "quote fields that contain commas", record=f"line {n}")
+                             "Quote fields that contain commas", record=f"line {n}")
         record = dict(zip(header, (c.strip() for c in row)))
         aliases = [a.strip() for a in record.get("aliases", "").split("|") if a.strip()]
         out.append(_entry(record, aliases, origin, n))
@@ -273,21 +280,21 @@ def _parse_yaml(text: str, origin: str) -> list[DictionaryEntry]:
         data = yaml.safe_load(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        raise InputError(origin, f"not valid YAML ({getattr(err, 'problem', err)})", "fix the YAML syntax",
+        raise InputError(origin, f"not valid YAML ({getattr(err, 'problem', err)})", "Fix the YAML syntax",
                          record=f"line {mark.line + 1}" if mark else None) from None
     if isinstance(data, dict) and "actors" in data:
         data = data["actors"]
     if not isinstance(data, list):
         raise InputError(origin, "the actor dictionary is not a list of actors",
-                         "write a list, one item per actor, as in docs/ACTORS.md")
+                         "Write a list, one item per actor, as in docs/ACTORS.md")
     out = []
     for n, item in enumerate(data, 1):
         if not isinstance(item, dict):
-            raise InputError(origin, "an item is not a mapping of fields", "give each actor name: and other fields",
+            raise InputError(origin, "an item is not a mapping of fields", "Give each actor name: and other fields",
                              record=f"item {n}")
         unknown = [k for k in item if str(k).lower() not in COLUMNS]
         if unknown:
-            raise InputError(origin, f"unknown field {unknown[0]!r}", f"use only: {', '.join(COLUMNS)}",
+            raise InputError(origin, f"unknown field {unknown[0]!r}", f"Use only: {', '.join(COLUMNS)}",
                              record=f"item {n}")
         record = {str(k).lower(): ("" if v is None else str(v).strip()) for k, v in item.items() if k != "aliases"}
         raw = item.get("aliases") or []
@@ -300,32 +307,32 @@ def _entry(record: dict[str, str], aliases: list[str], origin: str, n: int, unit
     where = f"{unit} {n}"
     name = record.get("name", "")
     if not name:
-        raise InputError(origin, "an actor has no name", "give every actor a name", record=where)
+        raise InputError(origin, "an actor has no name", "Give every actor a name", record=where)
     country = record.get("country") or None
     if country is not None:
         country = country.upper()
         if not _ISO3.match(country):
             raise InputError(origin, f"country {record['country']!r} of {name} is not an ISO 3166-1 alpha-3 code",
-                             "write three capital letters, e.g. IRN, or UNO/EUR/IGO for international bodies",
+                             "Write three capital letters, e.g. IRN, or UNO/EUR/IGO for international bodies",
                              record=where)
     sector = record.get("sector") or None
     if sector is not None:
         sector = sector.upper()
         if not _SECTOR.match(sector):
             raise InputError(origin, f"sector {record['sector']!r} of {name} is not a PLOVER sector code",
-                             "write a three-letter sector such as GOV, MIL, LEG, REB", record=where)
+                             "Write a three-letter sector such as GOV, MIL, LEG, REB", record=where)
     dates = {}
     for field in ("valid_from", "valid_to"):
         value = record.get(field) or None
         if value is not None and not _DATE.match(value):
             raise InputError(origin, f"{field} {value!r} of {name} is not a date",
-                             "write YYYY-MM-DD (or YYYY-MM, YYYY), or leave it empty", record=where)
+                             "Write YYYY-MM-DD (or YYYY-MM, YYYY), or leave it empty", record=where)
         dates[field] = value
     if dates["valid_from"] and dates["valid_to"] and dates["valid_to"] < dates["valid_from"]:
-        raise InputError(origin, f"{name}: valid_to is before valid_from", "swap or correct the dates", record=where)
+        raise InputError(origin, f"{name}: valid_to is before valid_from", "Swap or correct the dates", record=where)
     kind = (record.get("kind") or "person").lower()
     if kind not in KINDS:
-        raise InputError(origin, f"kind {kind!r} of {name} is unknown", f"use one of {', '.join(KINDS)}", record=where)
+        raise InputError(origin, f"kind {kind!r} of {name} is unknown", f"Use one of {', '.join(KINDS)}", record=where)
     return DictionaryEntry(name=name, aliases=tuple(aliases), country=country, sector=sector,
                            office=record.get("office") or None, valid_from=dates["valid_from"],
                            valid_to=dates["valid_to"], kind=kind, line=n)

@@ -416,12 +416,13 @@ class Recognizer:
 
 
 def _strip_possessive(span: Span) -> Span | None:
-    """'Putin's' -> 'Putin'; a leading 'the' is dropped too."""
+    """'Putin's' -> 'Putin'; a leading 'the', or an adverb the model swept in ("Later Valdiviso"), is
+    dropped too."""
     doc = span.doc
     i, j = span.start, span.end
     while j > i and doc[j - 1].text in ("'s", "’s", "'", "’"):
         j -= 1
-    while i < j and doc[i].lower_ == "the":
+    while i < j and (doc[i].lower_ == "the" or doc[i].pos_ in ("ADV", "ADP", "CCONJ", "SCONJ", "PUNCT", "PART")):
         i += 1
     return doc[i:j] if j > i else None
 
