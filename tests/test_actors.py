@@ -90,6 +90,12 @@ def test_apposition_office_is_its_head_and_a_generic_role_takes_the_sector_it_se
     assert (a.country, a.sector, a.office) == ("KEN", "LEG", "Special Aide")
 
 
+def test_an_apposition_is_the_person_not_another_actor(pipeline):
+    c = code(pipeline, HEADLINE + "Amina Wekesa, a special aide to the speaker of the Kenyan parliament, "
+             "arrived in Kampala on Monday.")
+    assert [a.name for a in c.actors if a.kind == "person" and a.office == "Special Aide"] == ["Amina Wekesa"]
+
+
 def test_legislative_qualifier_makes_a_generic_office_legislative(pipeline):
     c = code(pipeline, HEADLINE + "Ghanaian Parliamentary Director General Kofi Mensah visited Lome.")
     a = actor_of(c, "Kofi Mensah")

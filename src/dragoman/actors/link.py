@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from ..schema import Actor, ActorRef, CodedDocument
 from .dictionary import SURNAME_SIMILARITY, given_names_fit, key
@@ -55,10 +55,10 @@ class ActorMemory:
             return None
         surname, given = words[-1], words[:-1]
         ids: set[str] = set(self._by_surname.get(surname, ()))
-        if len(surname) >= 5:
-            for s, found in self._by_surname.items():
-                if s != surname and fuzz.ratio(s, surname) >= SURNAME_SIMILARITY:
-                    ids |= found
+        if not ids and len(surname) >= 5:  # a typo: only when no one bears the surname as written
+            for s, _, _ in process.extract(surname, list(self._by_surname), scorer=fuzz.ratio,
+                                           score_cutoff=SURNAME_SIMILARITY, limit=None):
+                ids |= self._by_surname[s]
         fits = []
         for i in sorted(ids):
             known = self._people[i]

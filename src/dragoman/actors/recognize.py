@@ -91,6 +91,13 @@ class Recognizer:
                 person = self._person(b, offset, doc, ent)
                 if person is not None:
                     add(person)
+                    # The apposition's head ("X, [a senior adviser] to ...") is X again, not another actor;
+                    # what it serves ("the Leader") is read as usual.
+                    app = self._apposition(doc, doc[person.i : person.j][-1:] if person.j > person.i else ent)
+                    if app is not None:
+                        head = app.root
+                        for t in [*(t for t in head.lefts if t.i >= app.start), head]:
+                            taken[t.i] = True
 
         # 2. Gazetteer phrases (longest first), unless inside a person's title.
         matches = sorted(self.matcher(doc), key=lambda m: (-(m[2] - m[1]), m[1]))

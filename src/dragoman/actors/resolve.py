@@ -48,10 +48,14 @@ class _Person:
     aliases: list[str] = field(default_factory=list)
     known: Known | None = None  # what an actor dictionary says of this person
 
+    home: str | None = None  # the dateline's country, for officials the text gives no country
+
     @property
     def country_now(self) -> str | None:
-        """The country the text gives, else the one a dictionary gives."""
-        return self.country or (self.known.country if self.known else None)
+        """The country the text gives, else the one a dictionary gives, else (for officials) the
+        dateline's: what the actor will be given in the end, known while resolving."""
+        return self.country or (self.known.country if self.known else None) or (
+            self.home if self.sector in ("GOV", "LEG", "MIL") else None)
 
     @property
     def surname(self) -> str:
@@ -169,7 +173,7 @@ class Resolver:
                     continue
                 p = find_person(tokens)
                 if p is None:
-                    p = _Person()
+                    p = _Person(home=home_country)
                     people.append(p)
                 p.names.append(tokens)
                 p.aliases.append(c.text)
