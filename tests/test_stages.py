@@ -211,3 +211,40 @@ def test_announced_agree_without_publication_date_is_undated(pipeline):
     assert (agree.date.value, agree.date.source) == (None, "unresolved")
     visit = next(e for e in c.events if e.type == "CONSULT")
     assert visit.status == "future" and visit.date.value == "2025-06-04"
+
+
+def test_both_sides_and_the_two_countries_are_the_two_states_just_named(pipeline):
+    c = code(pipeline, HEADLINE + "Peru and Chile held a meeting in Lima. Both sides agreed to reopen the border.")
+    assert ("AGREE", "CHL", "PER") in dyads(c) or ("AGREE", "PER", "CHL") in dyads(c)
+    c = code(pipeline, HEADLINE + "Relations between Ghana and Togo have improved, and the two countries have "
+             "signed a trade accord with Nigeria.")
+    assert {("SUPPORT", "GHA", "NGA"), ("SUPPORT", "TGO", "NGA")} <= dyads(c)
+    # "both" alone, and a verb whose two subjects act on each other
+    c = code(pipeline, HEADLINE + "Peru and Chile are at peace now. Both exchanged prisoners last week.")
+    assert {("RETREAT", "PER", "CHL"), ("RETREAT", "CHL", "PER")} <= dyads(c)
+
+
+def test_a_pair_needs_two_states(pipeline):
+    c = code(pipeline, HEADLINE + "Peru held elections. Both sides claimed victory.")
+    assert all(e.source is None or e.source.country in (None, "PER") for e in c.events)
+
+
+def test_subjects_accusing_each_other(pipeline):
+    c = code(pipeline, HEADLINE + "Ghana and Togo accused each other of violating the accord.")
+    assert {("ACCUSE", "GHA", "TGO"), ("ACCUSE", "TGO", "GHA")} <= dyads(c)
+
+
+def test_supporting_a_third_party_says_nothing_of_each_other(pipeline):
+    c = code(pipeline, HEADLINE + "Ghana and Togo support President Faure Mensah's forces.")
+    assert ("SUPPORT", "GHA", "TGO") not in dyads(c) and ("SUPPORT", "TGO", "GHA") not in dyads(c)
+
+
+def test_a_group_takes_the_country_of_its_owner(pipeline):
+    c = code(pipeline, HEADLINE + "Togolese President Faure Mensah arrived. Ghana condemned Mensah's soldiers.")
+    assert ("ACCUSE", "GHA", "TGO") in dyads(c)
+
+
+def test_a_where_clause_keeps_its_own_tense_under_would(pipeline):
+    c = code(pipeline, HEADLINE + "The minister said Peru would keep its troops in Haiti, where Peru and Chile "
+             "support the Haitian police.")
+    assert ("SUPPORT", "PER", "HTI") in dyads(c)

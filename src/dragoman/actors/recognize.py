@@ -13,7 +13,7 @@ with unfamiliar names), and personal pronouns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -30,6 +30,8 @@ POSTED_TO = {"ambassador", "envoy", "representative", "consul", "emissary", "att
 OFFICE_QUALIFIERS = {"former", "deputy", "senior", "acting", "vice", "chief", "special", "top", "interim",
                      "assistant", "principal", "outgoing", "incoming", "foreign", "defence", "defense", "interior",
                      "finance", "national", "supreme", "prime", "general", "executive", "permanent", "military"}
+# Nouns that, with "both" or "two", name the two states an article is about ("the two neighbours").
+PAIR_NOUNS = {"side", "country", "nation", "neighbour", "neighbor", "government", "state", "capital"}
 COUNTERPART = {"counterpart", "counterparts"}
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
@@ -43,7 +45,7 @@ class Candidate:
     head: int  # token index of the name / head noun
     start: int  # document offsets of the whole mention
     end: int
-    kind: str  # person | country | organization | group | office | pronoun | proper
+    kind: str  # person | country | organization | group | office | pronoun | proper | pair
     text: str
     name: str | None = None  # canonical name when known (countries, organisations)
     country: str | None = None
@@ -53,6 +55,8 @@ class Candidate:
     definite: bool = False  # "the Russian president": may refer to a named person
     subject: bool = False  # the head is a subject: pronouns prefer recent subjects
     counterpart: bool = False  # "his Russian counterpart X": X holds the office of the person before
+    coordinated: bool = False  # the head is coordinated with another phrase ("Iran and Russia")
+    owner: int | None = None  # token of a possessor ("Assad's forces"): a group takes its country
 
 
 class Recognizer:
@@ -83,6 +87,9 @@ class Recognizer:
         def add(c: Candidate) -> None:
             for k in range(c.i, c.j):
                 taken[k] = True
+            head = doc[c.head]
+            if head.conjuncts:
+                c = replace(c, coordinated=True)
             cands.append(c)
 
         # 1. People: PERSON entities, with their title and apposition.
@@ -132,6 +139,16 @@ class Recognizer:
             add(Candidate(b, i, j, span.root.i, offset + span.start_char, offset + span.end_char, kind,
                           span.text, name=entry.name, country=entry.country, sector=entry.sector,
                           how="country" if entry.kind == "country" else ("metonym" if entry.kind == "metonym" else "name")))
+
+        # 2b. "both sides", "the two countries", "both" as a subject: a pair of states, resolved later.
+        for tok in doc:
+            if taken[tok.i]:
+                continue
+            pair = self._pair(tok)
+            if pair is not None:
+                i, j = pair
+                add(Candidate(b, i, j, tok.i, offset + doc[i].idx, offset + doc[j - 1].idx + len(doc[j - 1]), "pair",
+                              doc[i:j].text, how="description", definite=True, subject=tok.dep_ in SUBJECT_DEPS))
 
         # 3. Nominal actors headed by an office or group noun.
         for tok in doc:
@@ -388,9 +405,22 @@ class Recognizer:
                              text, country=country, sector=sector, office=office_text,
                              how="description", definite=definite, subject=subject)
         entry = group or office
+        owner = next((c.i for c in tok.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
         return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", text,
                          country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower(),
-                         subject=subject)
+                         subject=subject, owner=owner if country is None else None)
+
+    def _pair(self, tok: Token) -> tuple[int, int] | None:
+        """The span of a phrase naming two states together, headed by `tok`, or None."""
+        if tok.lemma_.lower() in PAIR_NOUNS and tok.tag_ in ("NNS", "NNPS"):
+            marks = [c for c in tok.lefts if c.lower_ in ("both", "two")]
+            if marks:
+                start = min(c.left_edge.i for c in tok.lefts if c.dep_ in ("det", "predet", "nummod", "amod")) \
+                    if any(c.dep_ in ("det", "predet", "nummod", "amod") for c in tok.lefts) else marks[0].i
+                return start, tok.i + 1
+        if tok.lower_ == "both" and tok.dep_ in SUBJECT_DEPS and tok.pos_ in ("DET", "PRON"):
+            return tok.i, tok.i + 1
+        return None
 
     def _qualifies(self, adj: Token, office: Token) -> bool:
         """An adjective that belongs to an office ("former", "deputy", "foreign" minister), not a

@@ -34,6 +34,8 @@ DOMINANT_SHARE = 0.5
 DOMINANT_MIN = 3
 # Groups that are as often foreign to the article's country as not ("terrorists", "gunmen",
 # "the company", "reporters", "refugees") never take the document's country.
+# Codes of bodies that are not states: never one of "the two countries".
+NON_STATE = {"UNO", "EUR", "IGO", "NGO", "IMG", "MNC"}
 NOT_DOMESTIC = {"REB", "UAF", "BUS", "JRN", "MED", "REF", "IGO", "NGO", "MNC"}
 
 
@@ -88,14 +90,30 @@ class DocumentActors:
     resolved: tuple[ResolvedMention, ...]  # in document order
     home_country: str | None = None
 
-    def index(self) -> dict[tuple[int, int], ResolvedMention]:
-        """(block, token index) -> the resolved mention covering that token."""
-        out: dict[tuple[int, int], ResolvedMention] = {}
+    def index(self) -> "TokenIndex":
+        """(block, token index) -> the resolved mention covering that token; `more` holds the other
+        actors of a mention that names two ("both sides")."""
+        out = TokenIndex()
         for rm in self.resolved:
             c = rm.candidate
             for k in range(c.i, c.j):
-                out[(c.block, k)] = rm
+                if (c.block, k) in out and out[(c.block, k)].candidate is c:
+                    out.more.setdefault((c.block, k), []).append(rm)
+                else:
+                    out[(c.block, k)] = rm
         return out
+
+
+class TokenIndex(dict):
+    """A dict (block, token) -> ResolvedMention, plus `more`: further actors of the same mention."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.more: dict[tuple[int, int], list[ResolvedMention]] = {}
+
+    def all(self, key: tuple[int, int]) -> list[ResolvedMention]:
+        rm = self.get(key)
+        return [] if rm is None else [rm, *self.more.get(key, ())]
 
 
 def actor_ref(rm: ResolvedMention) -> ActorRef:
@@ -225,11 +243,17 @@ class Resolver:
                     assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
             elif c.kind == "office":
                 assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
+            elif c.kind == "pair":
+                for actor in self._pair(c, assigned):
+                    assigned.append((c, actor))
             elif c.kind == "pronoun":
                 p = _antecedent(c, assigned)
                 if p is not None:
                     assigned.append((c, p))
             elif c.kind == "group":
+                owner = _owner_country(c, assigned)  # "Assad's forces" are Syrian
+                if owner is not None:
+                    c = replace(c, country=owner)
                 assigned.append((c, self._group_actor(c, _fallback(c, home_country, group_country))))
             else:  # country, organization
                 assigned.append((c, self._named_actor(c)))
@@ -293,6 +317,35 @@ class Resolver:
                 return p
         return None
 
+    def _pair(self, c: Candidate, assigned: list[tuple[Candidate, object]]) -> list[Actor]:
+        """'both sides', 'the two countries': the last two states named together ("A and B") before
+        the phrase in its paragraph ("Iran and Russia ..., where both countries"); else the two most mentioned in
+        this and the two previous paragraphs (the more recent first on a tie); none when fewer than
+        two states were mentioned."""
+        counts: dict[str, list[int]] = {}  # country -> [mentions, last position]
+        here: list[str] = []  # states of this paragraph, most recent last
+        for n, (prev, target) in enumerate(assigned):
+            if prev.block < c.block - 2 or prev.kind in ("pronoun", "pair"):
+                continue
+            country = target.country_now if isinstance(target, _Person) else target.country
+            if country and country not in NON_STATE:
+                entry = counts.setdefault(country, [0, 0])
+                entry[0] += 1
+                entry[1] = n
+                if prev.block == c.block and prev.coordinated:
+                    here = [k for k in here if k != country] + [country]
+        if len(here) >= 2:
+            two = here[-2:][::-1]
+        elif len(counts) >= 2:
+            two = sorted(counts, key=lambda k: (-counts[k][0], -counts[k][1]))[:2]
+        else:
+            return []
+        out = []
+        for iso in two:
+            name = self.gaz.country_name(iso)
+            out.append(Actor(make_actor_id(name, iso), name, iso, "GOV", "country", aliases=(c.text,)))
+        return out
+
     def _office_actor(self, c: Candidate, home_country: str | None) -> Actor:
         country = c.country or home_country
         office = (c.office or c.text).strip()
@@ -335,6 +388,18 @@ def dominant_country(candidates: list[Candidate]) -> str | None:
     best = max(counts, key=counts.__getitem__)
     total = sum(counts.values())
     return best if counts[best] >= DOMINANT_MIN and counts[best] >= DOMINANT_SHARE * total else None
+
+
+def _owner_country(c: Candidate, assigned: list[tuple[Candidate, object]]) -> str | None:
+    """The country of the person or body a group belongs to ("Assad's forces"), when named just before."""
+    if c.owner is None:
+        return None
+    for prev, target in reversed(assigned):
+        if prev.block == c.block and prev.i <= c.owner < prev.j:
+            return target.country_now if isinstance(target, _Person) else target.country
+        if prev.block < c.block:
+            break
+    return None
 
 
 def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | None":

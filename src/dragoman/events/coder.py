@@ -31,6 +31,8 @@ from .lexicon import PLOVER_QUAD, Lexicon, Trigger
 
 CODER_VERSION = "dragoman-coder-2"
 COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
+# Verbs whose two subjects act on each other ("both exchanged prisoners").
+RECIPROCAL_VERBS = {"exchange", "swap", "trade"}
 SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"}  # done together by coordinated subjects
 TARGET_OPTIONAL = {"MOBILIZE", "PROTEST", "RETREAT", "CONCEDE", "ASSAULT", "THREATEN", "COERCE"}
 POLITICAL_SECTORS = {"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OPP", "SPY", "PRM", "UAF", "REF",
@@ -245,15 +247,24 @@ class Coder:
         tgt_refs = self._actors(b, targets, where)
         if not src_refs:
             return
+        # Two subjects acting on each other: "both exchanged prisoners", "they accused each other".
+        if not tgt_refs and len(src_refs) == 2 and trig.type not in SYMMETRIC and (
+                trig_tok.lemma_.lower() in RECIPROCAL_VERBS or _each_other(trig_tok)):
+            pairs2 = [(src_refs[0], src_refs[1]), (src_refs[1], src_refs[0])]
+            src_refs, tgt_refs = [], []
+        else:
+            pairs2 = []
         # A plural subject of a symmetric act with no object: "Tehran and Moscow cooperate".
         if not tgt_refs and len(src_refs) > 1 and trig.type in SYMMETRIC:
             tgt_refs = src_refs[1:]
             src_refs = src_refs[:1]
-        pairs: list[tuple[ActorRef, ActorRef | None]] = []
-        if tgt_refs and len(src_refs) > 1 and trig.type in SYMMETRIC:
-            # "A and B signed a deal with C": the co-signers also agreed with each other
+        pairs: list[tuple[ActorRef, ActorRef | None]] = list(pairs2)
+        if tgt_refs and len(src_refs) > 1 and trig.type in SYMMETRIC and (
+                trig.type != "SUPPORT" or any(t.head.lower_ == "with" for t in targets)):
+            # "A and B signed a deal with C": the co-signers also agreed with each other (but "A and
+            # B support C" says nothing of A and B)
             pairs = [(src_refs[0], s) for s in src_refs[1:]]
-        if not tgt_refs:
+        if not tgt_refs and not pairs:
             if trig.type not in TARGET_OPTIONAL:
                 return
             tgt_refs = [None]
@@ -286,6 +297,8 @@ class Coder:
         chain = [trig]
         cur = trig
         for _ in range(4):  # the verbs this one hangs on: "will visit ... to meet", "plans to attack"
+            if cur.dep_ == "advcl" and any(c.lower_ in _FACTUAL_LINKS and c.dep_ in ("advmod", "mark") for c in cur.children):
+                break  # "..., where both countries support X": a clause of its own, not under "would"
             if cur.dep_ in ("xcomp", "conj", "advcl", "pcomp", "pobj", "prep", "dobj", "nsubj", "nsubjpass") and cur.head.i != cur.i:
                 cur = cur.head
                 chain.append(cur)
@@ -317,6 +330,8 @@ class Coder:
         return OCCURRED
 
 
+# Words opening an adverbial clause that states a fact of its own, whatever the main verb's mood.
+_FACTUAL_LINKS = {"where", "whereas", "while", "because", "since", "as", "although", "though"}
 _CLAUSES = {"ccomp", "advcl", "conj", "relcl", "parataxis", "csubj", "dobj", "nsubj", "nsubjpass", "pobj"}
 _COPULAS = {"be", "remain", "stay"}
 _TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at", "in"}
@@ -375,17 +390,17 @@ def _patients(v: Token) -> list[Token]:
 def _actors_for(b: int, tok: Token, where) -> list[ResolvedMention]:
     """The actors a token stands for: its own mention, else the shallowest mentions inside its
     phrase ("a number of countries (Chile, Bolivia and Brazil)"), at most four links down."""
-    rm = where.get((b, tok.i))
-    if rm is not None:
-        return [rm]
+    own = where.all((b, tok.i))
+    if own:
+        return own
     found: dict[int, list[ResolvedMention]] = {}
     for t in tok.subtree:
-        cand = where.get((b, t.i))
-        if cand is None or cand.candidate.kind == "pronoun" and t.dep_ == "poss":
-            continue
-        d = _depth(t, tok)
-        if d <= 4 and all(x.candidate is not cand.candidate for x in found.get(d, [])):
-            found.setdefault(d, []).append(cand)
+        for cand in where.all((b, t.i)):
+            if cand.candidate.kind == "pronoun" and t.dep_ == "poss":
+                continue
+            d = _depth(t, tok)
+            if d <= 4 and all(x.actor.actor_id != cand.actor.actor_id for x in found.get(d, [])):
+                found.setdefault(d, []).append(cand)
     if not found:
         return []
     best = found[min(found)]
@@ -394,6 +409,12 @@ def _actors_for(b: int, tok: Token, where) -> list[ResolvedMention]:
         more = [where.get((b, c.i)) for c in tok.doc[head.head].conjuncts]
         best = best + [m for m in more if m is not None and m.candidate is not head]
     return best
+
+
+def _each_other(trig: Token) -> bool:
+    """'each other' / 'one another' among the trigger's dependents ("accused each other")."""
+    return any(c.lower_ in ("other", "another") and any(g.lower_ in ("each", "one") for g in c.lefts)
+               for c in trig.subtree if c.i > trig.i and c.i - trig.i <= 4)
 
 
 def _depth(t: Token, root: Token) -> int:
