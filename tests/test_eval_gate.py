@@ -22,7 +22,7 @@ MINIMA = {
     ("seeds", "quote_f1"): 0.50,  # 0.506
     ("seeds", "date_accuracy"): 0.70,  # 0.714
     ("dev", "dyad_f1"): 0.46,  # 0.476
-    ("dev", "actor_f1"): 0.43,  # 0.444
+    ("dev", "actor_f1"): 0.46,  # 0.478
     ("dev", "quote_f1"): 0.22,  # 0.225
 }
 # Gold events marked negated or hypothetical that come out as occurred: must only go down.

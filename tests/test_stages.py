@@ -248,3 +248,25 @@ def test_a_where_clause_keeps_its_own_tense_under_would(pipeline):
     c = code(pipeline, HEADLINE + "The minister said Peru would keep its troops in Haiti, where Peru and Chile "
              "support the Haitian police.")
     assert ("SUPPORT", "PER", "HTI") in dyads(c)
+
+
+def via(coded):
+    return {(e.source.name if e.source else None, e.target.name if e.target else None, e.via.name if e.via else None)
+            for e in coded.events if e.type == "CONSULT" and e.status == "occurred"}
+
+
+def test_a_message_sent_through_someone_records_the_intermediary(pipeline):
+    c = code(pipeline, HEADLINE + "Kenyan President Daniel Otieno sent a message to Ugandan President Yoweri "
+             "Museveni through his envoy Amina Wekesa.")
+    assert ("Daniel Otieno", "Yoweri Museveni", "Amina Wekesa") in via(c)
+
+
+def test_a_message_delivered_by_a_carrier_is_the_authors_and_the_carriers_meeting_too(pipeline):
+    c = code(pipeline, HEADLINE + "Putin's letter to Turkish President Recep Tayyip Erdogan, delivered by Foreign "
+             "Minister Sergei Lavrov, was warm.", published="2019-05-08")
+    assert ("Vladimir Putin", "Recep Tayyip Erdoğan", "Sergei Lavrov") in via(c)
+    assert ("Sergei Lavrov", "Recep Tayyip Erdoğan", None) in via(c)
+    c = code(pipeline, HEADLINE + "Foreign Minister Sergei Lavrov delivered a message from Putin to Turkish "
+             "President Recep Tayyip Erdogan on Monday.", published="2019-05-08")
+    assert ("Vladimir Putin", "Recep Tayyip Erdoğan", "Sergei Lavrov") in via(c)
+    assert ("Sergei Lavrov", "Recep Tayyip Erdoğan", None) in via(c)

@@ -146,8 +146,7 @@ class Coder:
             targets = self._targets(v, trig, include_dobj=True, passive=passive)
             if not targets:
                 # "lift sanctions against X", "the message to X, delivered by Y": the object's own target
-                thing = _objects(v) + [c for c in v.children if c.dep_ == "nsubjpass"] + ([v.head] if participle else [])
-                for o in thing:
+                for o in _objects(v) + _patients(v):
                     targets = [g for c in o.children if c.dep_ == "prep" and c.lower_ in
                                ("to", "on", "against", "with", "for") for g in c.children if g.dep_ == "pobj"]
                     if targets:
@@ -159,6 +158,19 @@ class Coder:
                                              ("with", "to", "on", "against") for g in c.children if g.dep_ == "pobj"]
                     if targets:
                         break
+        # Intermediaries: "sent a message to X through Y" (Y carried it); "Y delivered Z's message to
+        # X" or "Z's message, delivered by Y" (Z -> X via Y, and Y's own meeting with X).
+        vias = _through(v)
+        thing = _objects(v) + _patients(v)
+        msg = next((o for o in thing if trig.dobj and o.lemma_.lower() in trig.dobj), None)
+        if msg is not None:
+            vias = vias or _through(msg)
+            authors = [c for c in msg.children if c.dep_ == "poss"] + [
+                g for c in msg.children if c.dep_ == "prep" and c.lower_ == "from" for g in c.children if g.dep_ == "pobj"]
+            carriers = [t for t in sources if all(t.i != a.i for a in authors)]
+            if authors and carriers and not trig.source_prep:
+                yield from self._emit(b, pb, sent, v, trig, authors, targets, where, "message-carried", status_from=v,
+                                      vias=carriers)
         if trig.source_prep:  # "X received a reply from Y": Y -> X
             givers = [g for c in v.children if c.dep_ == "prep" and c.lower_ == trig.source_prep
                       for g in c.children if g.dep_ == "pobj"]
@@ -166,7 +178,7 @@ class Coder:
                        for g in c.children if g.dep_ == "pobj"]
             if givers:
                 sources, targets, rule = givers, sources, "verb-reversed"
-        yield from self._emit(b, pb, sent, v, trig, sources, targets, where, rule, status_from=v)
+        yield from self._emit(b, pb, sent, v, trig, sources, targets, where, rule, status_from=v, vias=vias)
 
     def _subjects(self, v: Token) -> list[Token]:
         """The subject of a verb, inherited through xcomp/advcl/conj chains ("will visit ... to meet")."""
@@ -239,12 +251,21 @@ class Coder:
             sources = self._subjects(cop)
             rule = "noun-copula"
         targets = self._targets(n, trig, include_dobj=False)
-        yield from self._emit(b, pb, sent, n, trig, sources, targets, where, rule, status_from=n.head)
+        vias = _through(n)
+        for part in (c for c in n.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"):
+            # "..., delivered by Y", "... (that) the Leader sent through Y"
+            vias = vias or _through(part) or (
+                [g for c in part.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+                if part.tag_ == "VBN" else [])
+        yield from self._emit(b, pb, sent, n, trig, sources, targets, where, rule, status_from=n.head, vias=vias)
 
     # -- shared ------------------------------------------------------------------------------
-    def _emit(self, b, pb, sent, trig_tok, trig, sources, targets, where, rule, status_from) -> Iterator[CodedEvent]:
+    def _emit(self, b, pb, sent, trig_tok, trig, sources, targets, where, rule, status_from,
+              vias: list[Token] = ()) -> Iterator[CodedEvent]:
         src_refs = self._actors(b, sources, where)
         tgt_refs = self._actors(b, targets, where)
+        via_refs = self._actors(b, list(vias), where)
+        via = next((r for r in via_refs if all(r.actor_id != x.actor_id for x in src_refs + tgt_refs)), None)
         if not src_refs:
             return
         # Two subjects acting on each other: "both exchanged prisoners", "they accused each other".
@@ -276,11 +297,11 @@ class Coder:
             if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
                 continue  # talking to the press is a statement, not a consultation
             conf = 0.5 + 0.2 * (t is not None) + 0.1 * (rule.startswith("verb")) + 0.1 * (s.country is not None)
-            ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, None,
+            ev = CodedEvent(trig.type, trig.mode, PLOVER_QUAD[trig.type], trig.cameo_root, status, s, t, via,
                             location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
             yield ev
             if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
-                yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, None, location, sent,
+                yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, via, location, sent,
                                  pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
 
     def _actors(self, b: int, tokens: list[Token], where) -> list[ActorRef]:
@@ -384,6 +405,8 @@ def _patients(v: Token) -> list[Token]:
     out = [c for c in v.children if c.dep_ == "nsubjpass"]
     if v.dep_ == "acl" and v.tag_ == "VBN":
         out.append(v.head)
+        if v.head.dep_ == "pobj" and v.head.head.dep_ == "prep":
+            out.append(v.head.head.head)  # "X's letter to Y, delivered by Z": the parser hangs it on Y
     return out
 
 
@@ -409,6 +432,12 @@ def _actors_for(b: int, tok: Token, where) -> list[ResolvedMention]:
         more = [where.get((b, c.i)) for c in tok.doc[head.head].conjuncts]
         best = best + [m for m in more if m is not None and m.candidate is not head]
     return best
+
+
+def _through(tok: Token) -> list[Token]:
+    """Who carried something: the objects of "through" or "via" under a verb or noun."""
+    return [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("through", "via")
+            for g in c.children if g.dep_ == "pobj"]
 
 
 def _each_other(trig: Token) -> bool:
@@ -454,13 +483,16 @@ def _location(pb: ParsedBlock, trig: Token, where, b: int) -> Location | None:
 
 
 def _dedupe(events: list[CodedEvent]) -> list[CodedEvent]:
-    seen: set[tuple] = set()
-    out = []
+    """One event per type, status, dyad and sentence; of two, the one that knows an intermediary."""
+    at: dict[tuple, int] = {}
+    out: list[CodedEvent] = []
     for e in events:
         key = (e.type, e.status, e.source.actor_id if e.source else None, e.target.actor_id if e.target else None,
                e.sentence.start_char, e.block.offset)
-        if key in seen:
+        if key in at:
+            if e.via is not None and out[at[key]].via is None:
+                out[at[key]] = e
             continue
-        seen.add(key)
+        at[key] = len(out)
         out.append(e)
     return out
