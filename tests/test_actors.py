@@ -181,10 +181,11 @@ def test_built_in_dictionary_gives_country_and_office_on_the_date(pipeline):
     putin, trump = actor_of(c, "Putin"), actor_of(c, "Trump")
     assert (putin.name, putin.country, putin.sector) == ("Vladimir Putin", "RUS", "GOV")
     assert (trump.name, trump.country, trump.sector, trump.office) == ("Donald Trump", "USA", "GOV", "President")
-    # Out of office (2023): still who he is, but no longer what he was.
-    c = code(pipeline, HEADLINE + "Trump spoke at a rally.", published="2023-03-01")
-    trump = actor_of(c, "Trump")
+    # Out of office (2023): still who he is, but no longer what he was; a bare surname is no one then.
+    c = code(pipeline, HEADLINE + "Donald Trump spoke at a rally.", published="2023-03-01")
+    trump = actor_of(c, "Donald Trump")
     assert (trump.country, trump.sector) == ("USA", None)
+    assert ActorDictionary.builtin().match_names([["Trump"]], [], "2023-03-01") is None
 
 
 def test_built_in_dictionary_respects_given_names_and_the_texts_country(pipeline):
@@ -193,6 +194,7 @@ def test_built_in_dictionary_respects_given_names_and_the_texts_country(pipeline
     assert builtin.match_names([["Trump"]], [], "2019-03-01").name == "Donald Trump"
     assert builtin.match_names([["Bush"]], [], "2005-03-01").name == "George W. Bush"
     assert builtin.match_names([["Bush"]], [], None) is None  # two presidents Bush: no date, no guess
+    assert builtin.match_names([["Brown"]], [], "2005-03-01") is None  # Gordon Brown was PM from 2007
     c = code(pipeline, HEADLINE + "Nigerian businessman Ali Abdullah Saleh opened a factory.", published="2005-03-01")
     assert actor_of(c, "Ali Abdullah Saleh").country == "NGA"  # not Yemen's president of the time
 

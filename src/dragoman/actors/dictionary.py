@@ -153,7 +153,10 @@ class ActorDictionary:
             return None
         # Every multiword form must fit the actor's name or an alias: "Sadiq Khan" is not "Imran Khan".
         found = [e for e in found if all(self._fits(e, f) for f in forms if len(f) >= 2)]
-        return self._choose(found, date, country)
+        # A bare surname names a listed person only while they hold a listed post: "Brown" in 2005 is
+        # not Gordon Brown (prime minister from 2007), who may be any of many Browns.
+        bare = all(len(f) < 2 for f in forms)
+        return self._choose(found, date, country, dated_only=bare)
 
     def match_alias(self, text: str, date: str | None) -> Known | None:
         """The actor a description or other alias ("the US president") names on a date, if listed."""
@@ -175,7 +178,7 @@ class ActorDictionary:
         k = key(text)
         found = list(self._by_key.get(k, ()))
         if not found and k and " " not in k:
-            found = list(self._by_surname.get(k, ()))
+            return self._choose(list(self._by_surname.get(k, ())), date, None, dated_only=True)
         return self._choose(found, date, None)
 
     def _fuzzy(self, form: Sequence[str]) -> list[DictionaryEntry]:
@@ -219,7 +222,7 @@ class ActorDictionary:
             row = max(rows, key=lambda e: e.valid_from or "")
             return Known(row.name, row.country, row.sector, row.office, row.kind, self.source)
         if dated_only:
-            return None  # an alias of an office ("the US president") means nothing outside its term
+            return None  # an alias of an office ("the US president") or a bare surname: only within a term
         # Outside every term: who the actor is (country), not what they were (office, sector).
         rows = [e for e in found if e.name == name]
         countries = {e.country for e in rows}
