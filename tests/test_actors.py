@@ -177,7 +177,8 @@ def test_surname_untagged_by_the_model_still_joins_its_person(pipeline):
 # -- dictionaries: built-in office holders, and the user's -------------------------------------------
 
 def test_built_in_dictionary_gives_country_and_office_on_the_date(pipeline):
-    c = code(pipeline, HEADLINE + "Putin and Trump spoke by phone.", published="2019-03-01")
+    c = code(pipeline, HEADLINE + "Putin spoke with Trump on Monday about Russia and the United States.",
+             published="2019-03-01")
     putin, trump = actor_of(c, "Putin"), actor_of(c, "Trump")
     assert (putin.name, putin.country, putin.sector) == ("Vladimir Putin", "RUS", "GOV")
     assert (trump.name, trump.country, trump.sector, trump.office) == ("Donald Trump", "USA", "GOV", "President")
@@ -194,7 +195,12 @@ def test_built_in_dictionary_respects_given_names_and_the_texts_country(pipeline
     assert builtin.match_names([["Trump"]], [], "2019-03-01").name == "Donald Trump"
     assert builtin.match_names([["Bush"]], [], "2005-03-01").name == "George W. Bush"
     assert builtin.match_names([["Bush"]], [], None) is None  # two presidents Bush: no date, no guess
-    assert builtin.match_names([["Brown"]], [], "2005-03-01") is None  # Gordon Brown was PM from 2007
+    assert builtin.match_names([["Brown"]], [], "2012-03-01") is None  # out of office: any Brown
+    # a bare surname stands for a listed person only in a text naming their country
+    assert builtin.match_names([["Brown"]], [], "2005-03-01", context=frozenset({"GBR"})).name == "Gordon Brown"
+    assert builtin.match_names([["Brown"]], [], "2005-03-01", context=frozenset({"USA"})) is None
+    assert builtin.match_names([["bush"]], [], "2005-03-01", context=frozenset({"USA"})) is None  # a bush
+    assert builtin.match_names([["Xi"]], [], "2015-03-01", context=frozenset({"CHN"})).name == "Xi Jinping"
     c = code(pipeline, HEADLINE + "Nigerian businessman Ali Abdullah Saleh opened a factory.", published="2005-03-01")
     assert actor_of(c, "Ali Abdullah Saleh").country == "NGA"  # not Yemen's president of the time
 
@@ -293,12 +299,15 @@ def test_dictionary_rows_apply_within_their_dates():
 def test_memory_links_a_bare_surname_to_the_one_known_person():
     known = Actor("ines-duarte.prt", "Ines Duarte", "PRT", "GOV", "person", office="Foreign Minister")
     memory = ActorMemory([known])
-    assert memory.match(Actor("duarte", "Duarte", None, None, "person")) == known
+    assert memory.match(Actor("duarte", "Duarte", None, None, "person"), frozenset({"PRT"})) == known
+    assert memory.match(Actor("duarte", "Duarte", None, None, "person"), frozenset({"ESP"})) is None  # no Portugal
     assert memory.match(Actor("ines-duart", "Ines Duart", None, None, "person")) == known  # a typo
+    assert memory.match(Actor("duart", "Duart", None, None, "person"), frozenset({"PRT"})) is None  # bare: no typo
+    assert memory.match(Actor("ines-duarte", "Ines Duarte", None, "SPT", "person")) is None  # another sector
     assert memory.match(Actor("paulo-duarte", "Paulo Duarte", None, None, "person")) is None  # a namesake
     assert memory.match(Actor("duarte.bra", "Duarte", "BRA", None, "person")) is None  # another country
-    memory.learn([Actor("rui-duarte.prt", "Rui Duarte", "PRT", "MIL", "person")])
-    assert memory.match(Actor("duarte", "Duarte", None, None, "person")) is None  # two now: ambiguous
+    memory.learn([Actor("rui-duarte", "Rui Duarte", None, None, "person")])
+    assert memory.match(Actor("duarte", "Duarte", None, None, "person"), frozenset({"PRT"})) is None  # two Duartes
 
 
 def test_a_person_learned_in_one_document_resolves_bare_mentions_in_others(tmp_path, pipeline):
@@ -307,7 +316,7 @@ def test_a_person_learned_in_one_document_resolves_bare_mentions_in_others(tmp_p
     from dragoman.store import Store
 
     first = HEADLINE + "Portuguese Foreign Minister Ines Duarte met Spanish officials in Madrid."
-    second = HEADLINE + "Duarte later criticised the plan. Mrs. Duartte left on Friday."
+    second = HEADLINE + "Mrs. Duarte later criticised the plan in Lisbon."  # Lisbon: Portugal is named
     later = HEADLINE + "Ines Duarte said the talks would go on."
     for n, text in enumerate((first, second), 1):
         (tmp_path / "in").mkdir(exist_ok=True)

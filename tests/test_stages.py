@@ -262,11 +262,11 @@ def test_a_message_sent_through_someone_records_the_intermediary(pipeline):
 
 
 def test_a_message_delivered_by_a_carrier_is_the_authors_and_the_carriers_meeting_too(pipeline):
-    c = code(pipeline, HEADLINE + "Putin's letter to Turkish President Recep Tayyip Erdogan, delivered by Foreign "
-             "Minister Sergei Lavrov, was warm.", published="2019-05-08")
+    c = code(pipeline, HEADLINE + "Russian President Putin's letter to Turkish President Recep Tayyip Erdogan, "
+             "delivered by Foreign Minister Sergei Lavrov, was warm.", published="2019-05-08")
     assert ("Vladimir Putin", "Recep Tayyip Erdoğan", "Sergei Lavrov") in via(c)
     assert ("Sergei Lavrov", "Recep Tayyip Erdoğan", None) in via(c)
-    c = code(pipeline, HEADLINE + "Foreign Minister Sergei Lavrov delivered a message from Putin to Turkish "
+    c = code(pipeline, HEADLINE + "Foreign Minister Sergei Lavrov delivered a message from Russian President Putin to Turkish "
              "President Recep Tayyip Erdogan on Monday.", published="2019-05-08")
     assert ("Vladimir Putin", "Recep Tayyip Erdoğan", "Sergei Lavrov") in via(c)
     assert ("Sergei Lavrov", "Recep Tayyip Erdoğan", None) in via(c)

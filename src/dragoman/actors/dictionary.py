@@ -104,7 +104,7 @@ class ActorDictionary:
             if e.kind == "person":
                 words = key(e.name).split()
                 if len(words) >= 2:
-                    self._by_surname.setdefault(words[-1], []).append(e)
+                    self._by_surname.setdefault(family_name(e.name, e.country), []).append(e)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -138,7 +138,7 @@ class ActorDictionary:
 
     # -- matching ---------------------------------------------------------------------------
     def match_names(self, forms: Sequence[Sequence[str]], texts: Sequence[str], date: str | None,
-                    country: str | None = None) -> Known | None:
+                    country: str | None = None, context: frozenset[str] | None = None) -> Known | None:
         """The person a set of name forms (token lists, honorifics stripped) and mention texts names.
 
         `country`, when the text gave one, must agree. None when nothing matches or when several
@@ -156,6 +156,13 @@ class ActorDictionary:
         # A bare surname names a listed person only while they hold a listed post: "Brown" in 2005 is
         # not Gordon Brown (prime minister from 2007), who may be any of many Browns.
         bare = all(len(f) < 2 for f in forms)
+        if bare:
+            if not any(f and f[-1][:1].isupper() for f in forms):
+                return None  # "a bush" is no one
+            if context is not None:
+                # ... and only in a text that names the person's country ("Mr Howard" in a British
+                # story is not Australia's prime minister)
+                found = [e for e in found if e.country in context]
         return self._choose(found, date, country, dated_only=bare)
 
     def match_alias(self, text: str, date: str | None) -> Known | None:
@@ -173,13 +180,9 @@ class ActorDictionary:
                     yield form
 
     def lookup_phrase(self, text: str, date: str | None) -> Known | None:
-        """The actor a proper noun the model did not take for a person names: a listed name or alias,
-        or the surname of exactly one listed person of the time ("Trump" in 2019)."""
-        k = key(text)
-        found = list(self._by_key.get(k, ()))
-        if not found and k and " " not in k:
-            return self._choose(list(self._by_surname.get(k, ())), date, None, dated_only=True)
-        return self._choose(found, date, None)
+        """The actor a proper noun the model did not take for a person names: a listed name or alias
+        ("Zelenskyy"), never a bare surname (a club, a company or a place often bears one)."""
+        return self._choose(list(self._by_key.get(key(text), ())), date, None)
 
     def _fuzzy(self, form: Sequence[str]) -> list[DictionaryEntry]:
         words = key(" ".join(form)).split()
@@ -231,6 +234,19 @@ class ActorDictionary:
         row = rows[0]
         return Known(row.name, row.country, None, None, row.kind, self.source)
 
+
+
+# States whose people's names are written family name first in English news ("Xi Jinping", "Kim Jong
+# Un", "Moon Jae-in"); a hyphenated given name ("Ban Ki-moon") marks the same order.
+FAMILY_FIRST = {"CHN", "TWN", "KOR", "PRK", "VNM", "MNG"}
+
+
+def family_name(name: str, country: str | None) -> str:
+    """The family name of a listed person, lowercase: the first word for family-first names."""
+    words = key(name).split()
+    if country in FAMILY_FIRST or ("-" in name.split()[-1] and len(name.split()) == 2):
+        return words[0]
+    return words[-1]
 
 
 def given_names_fit(a: Sequence[str], b: Sequence[str]) -> bool:

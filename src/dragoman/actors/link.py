@@ -37,8 +37,11 @@ class ActorMemory:
         return len(self._people)
 
     def learn(self, actors: Iterable[Actor]) -> None:
+        """Remember every person with a full name; those without a country count as other bearers
+        of their surname (so "Howard" is not unique when two Howards are known) but are never
+        linked to."""
         for a in actors:
-            if a.kind != "person" or not a.country or a.actor_id in self._people:
+            if a.kind != "person" or a.actor_id in self._people:
                 continue
             words = key(a.name).split()
             if len(words) < 2:
@@ -46,19 +49,22 @@ class ActorMemory:
             self._people[a.actor_id] = a
             self._by_surname.setdefault(words[-1], set()).add(a.actor_id)
 
-    def match(self, actor: Actor) -> Actor | None:
-        """The one known person this document's person actor is, or None."""
-        if actor.kind != "person" or actor.actor_id in self._people:
+    def match(self, actor: Actor, context: frozenset[str] | None = None) -> Actor | None:
+        """The one known person this document's person actor is, or None. A bare surname links only
+        when the document names the person's country (`context`); a typo is forgiven only in a
+        full name; a sector the document gives must agree."""
+        if actor.kind != "person" or (actor.actor_id in self._people and self._people[actor.actor_id].country):
             return None
         words = key(actor.name).split()
         if not words:
             return None
         surname, given = words[-1], words[:-1]
-        ids: set[str] = set(self._by_surname.get(surname, ()))
-        if not ids and len(surname) >= 5:  # a typo: only when no one bears the surname as written
+        ids: set[str] = set(self._by_surname.get(surname, ())) - {actor.actor_id}  # not itself, learned just now
+        if not ids and given and len(surname) >= 5:  # a typo: only when no one bears the surname as written
             for s, _, _ in process.extract(surname, list(self._by_surname), scorer=fuzz.ratio,
                                            score_cutoff=SURNAME_SIMILARITY, limit=None):
                 ids |= self._by_surname[s]
+        ids.discard(actor.actor_id)
         fits = []
         for i in sorted(ids):
             known = self._people[i]
@@ -67,7 +73,16 @@ class ActorMemory:
             if not given_names_fit(given, key(known.name).split()[:-1]):
                 continue
             fits.append(known)
-        return fits[0] if len(fits) == 1 else None
+        if len(fits) != 1:
+            return None
+        known = fits[0]
+        if known.country is None:
+            return None
+        if actor.sector and known.sector and actor.sector != known.sector:
+            return None  # the minister and the rugby captain of one name are two people
+        if not given and context is not None and known.country not in context:
+            return None
+        return known
 
 
 def link_batch(coded: Sequence[CodedDocument], memory: ActorMemory) -> list[CodedDocument]:
@@ -79,8 +94,11 @@ def link_batch(coded: Sequence[CodedDocument], memory: ActorMemory) -> list[Code
 
 def link(cd: CodedDocument, memory: ActorMemory) -> CodedDocument:
     mapping: dict[str, Actor] = {}
+    # The states the document names: a bare surname links only to a person of one of them.
+    context = frozenset(a.country for a in cd.actors if a.country and a.kind in ("country", "organization", "group"))
+    context |= frozenset(a.country for a in cd.actors if a.country and a.kind == "person")
     for a in cd.actors:
-        known = memory.match(a)
+        known = memory.match(a, context)
         if known is not None:
             mapping[a.actor_id] = replace(
                 known, country=a.country or known.country, sector=a.sector or known.sector,

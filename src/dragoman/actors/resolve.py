@@ -141,11 +141,12 @@ class Resolver:
         # A demonym entry's name is the country's adjective.
         self.adjectives = {e.country: e.name for e in gazetteer.phrases() if e.kind == "demonym" and e.country}
 
-    def known(self, p: _Person, date: str | None) -> Known | None:
+    def known(self, p: _Person, date: str | None, context: frozenset[str] = frozenset()) -> Known | None:
         """The first dictionary's entry for a person's names (a built-in entry must agree with the
         country the text gives)."""
         for d in self.dictionaries:
-            k = d.match_names(p.names, p.aliases, date, country=None if d.source == "user" else p.country)
+            k = d.match_names(p.names, p.aliases, date, country=None if d.source == "user" else p.country,
+                              context=None if d.source == "user" else context)
             if k is not None and k.kind == "person":
                 return k
         return None
@@ -160,6 +161,9 @@ class Resolver:
     def __call__(self, candidates: list[Candidate], home_country: str | None = None,
                  date: str | None = None) -> DocumentActors:
         honorifics = self.gaz.honorifics()
+        # The states the text names (countries, capitals, demonyms, titles): a bare surname may stand
+        # for a listed person only in a text that names that person's state.
+        context = frozenset(c.country for c in candidates if c.country and c.kind != "pronoun")
         # Unnamed groups and offices fall back on the dateline's country, else the document's own.
         group_country = home_country or dominant_country(candidates)
         people: list[_Person] = []
@@ -195,7 +199,7 @@ class Resolver:
                     people.append(p)
                 p.names.append(tokens)
                 p.aliases.append(c.text)
-                p.known = self.known(p, date) if self.dictionaries else None
+                p.known = self.known(p, date, context) if self.dictionaries else None
                 p.country = p.country or c.country
                 # A religious honorific ("Ayatollah") gives way to an office ("Supreme Leader").
                 if p.sector is None or (p.sector == "REL" and c.sector not in (None, "REL")):
