@@ -309,7 +309,7 @@ class Resolver:
             return not with_country or p.country_now == c.country
 
         for p in reversed(recent):
-            if country_fits(p) and p.office and head in p.office.lower().split():
+            if country_fits(p) and p.office and head in p.office.lower().split() and _same_post(c.office, p.office):
                 return p
         if with_country:
             for p in reversed(recent):
@@ -392,6 +392,19 @@ def dominant_country(candidates: list[Candidate]) -> str | None:
     best = max(counts, key=counts.__getitem__)
     total = sum(counts.values())
     return best if counts[best] >= DOMINANT_MIN and counts[best] >= DOMINANT_SHARE * total else None
+
+
+# Words that make another post of the same head word: "the prime minister" is not the deputy one.
+_RANK_WORDS = {"deputy", "vice", "shadow", "assistant", "junior", "under", "solicitor", "acting", "co"}
+# Words a description may add without naming another post.
+_LOOSE_WORDS = {"former", "top", "senior", "special", "new", "then", "current", "outgoing", "incoming"}
+
+
+def _same_post(description: str, office: str) -> bool:
+    """'the prime minister' fits 'Prime Minister', not 'Deputy Prime Minister' or 'Foreign Minister'."""
+    d = set(description.lower().replace("-", " ").split()) - _LOOSE_WORDS
+    o = set(office.lower().replace("-", " ").split())
+    return (d & _RANK_WORDS) == (o & _RANK_WORDS) and d <= o
 
 
 def _owner_country(c: Candidate, assigned: list[tuple[Candidate, object]]) -> str | None:
