@@ -81,7 +81,9 @@ def test_code_export_evaluate_round_trip(tmp_path):
     r = dragoman("export", "actors", "--format", "jsonl", "--db", db)
     actors = {a["actor_id"]: a for a in map(json.loads, r.stdout.splitlines())}
     velayati = actors["ali-akbar-velayati.irn"]
-    assert (velayati["country"], velayati["sector"], velayati["documents"]) == ("IRN", "GOV", 4)
+    # He is named in all five reports; in 001 only as a bare "Velayati" the model tags as an
+    # organisation, which is not linked across documents (a known miss), so four are found.
+    assert (velayati["country"], velayati["sector"]) == ("IRN", "GOV") and velayati["documents"] >= 4
     assert {"Velayati", "Mr. Velayti", "Mr. Ali Akbar Velayti"} <= set(velayati["aliases"])
 
 

@@ -23,7 +23,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -32,7 +32,7 @@ from rapidfuzz import fuzz
 
 from ..errors import InputError
 
-SURNAME_SIMILARITY = 85
+SURNAME_SIMILARITY = 85  # rapidfuzz ratio: "Velayti" ~ "Velayati" is 93
 KINDS = ("person", "organization", "group", "country")
 COLUMNS = ("name", "aliases", "country", "sector", "office", "valid_from", "valid_to", "kind")
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.I)
@@ -169,15 +169,6 @@ class ActorDictionary:
         """The actor a description or other alias ("the US president") names on a date, if listed."""
         k = key(_ARTICLE.sub("", text.strip()))
         return self._choose(list(self._by_key.get(k, ())), date, None, dated_only=True)
-
-    def phrases(self) -> Iterator[str]:
-        """Every name and alias, for a phrase matcher."""
-        seen: set[str] = set()
-        for e in self.entries:
-            for form in (e.name, *e.aliases):
-                if form and form not in seen:
-                    seen.add(form)
-                    yield form
 
     def lookup_phrase(self, text: str, date: str | None) -> Known | None:
         """The actor a proper noun the model did not take for a person names: a listed name or alias

@@ -95,8 +95,7 @@ def link_batch(coded: Sequence[CodedDocument], memory: ActorMemory) -> list[Code
 def link(cd: CodedDocument, memory: ActorMemory) -> CodedDocument:
     mapping: dict[str, Actor] = {}
     # The states the document names: a bare surname links only to a person of one of them.
-    context = frozenset(a.country for a in cd.actors if a.country and a.kind in ("country", "organization", "group"))
-    context |= frozenset(a.country for a in cd.actors if a.country and a.kind == "person")
+    context = frozenset(a.country for a in cd.actors if a.country)
     for a in cd.actors:
         known = memory.match(a, context)
         if known is not None:

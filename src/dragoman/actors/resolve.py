@@ -22,11 +22,10 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz import fuzz
 
 from ..schema import Actor, ActorRef, Mention
-from .dictionary import ActorDictionary, Known, given_names_fit
+from .dictionary import SURNAME_SIMILARITY, ActorDictionary, Known, given_names_fit
 from .gazetteer import Gazetteer
 from .recognize import Candidate
 
-SURNAME_SIMILARITY = 85  # rapidfuzz ratio: "Velayti" ~ "Velayati" is 93
 # A document is "about" one country when that country has at least this share of the country
 # mentions, and this many of them: unnamed groups and offices ("police", "the government") then
 # belong to it. Below that, an article about two states leaves them without a country.
