@@ -21,9 +21,10 @@ pytestmark = pytest.mark.model
 HEADLINE = "World news in brief\n\n"
 
 
-def code(pipeline, text: str, published: str | None = "2024-05-08", doc_id: str = "t"):
+def code(pipeline, text: str, published: str | None = "2024-05-08", doc_id: str = "t",
+         outlet: str | None = None, url: str | None = None):
     doc = Document(doc_id=doc_id, text=text, content_hash=hashlib.sha256(text.encode()).hexdigest(),
-                   published=published, date_source="metadata" if published else "none")
+                   published=published, date_source="metadata" if published else "none", outlet=outlet, url=url)
     return next(pipeline.code([doc]))
 
 
@@ -363,3 +364,61 @@ def test_every_mention_points_at_its_text(pipeline):
     assert len(c.mentions) >= 6
     for m in c.mentions:
         assert text[m.start : m.end] == m.text
+
+
+# -- the outlet's country, undated titles, nations, pairs -------------------------------------------
+
+def test_a_national_outlet_leaves_its_own_officials_unmarked(pipeline):
+    text = HEADLINE + ("Home Secretary Fiona Marsh criticised the plan on Monday. "
+                       "Former Cabinet minister Owen Pryce agreed with her.")
+    british = code(pipeline, text, outlet="BBC News")
+    assert actor_of(british, "Fiona Marsh").country == "GBR"
+    assert actor_of(british, "Owen Pryce").country == "GBR"
+    # by web address too, and an unknown outlet gives no country
+    assert actor_of(code(pipeline, text, url="https://www.example.co.uk/news/1"), "Fiona Marsh").country == "GBR"
+    assert actor_of(code(pipeline, text, outlet="Some Wire Service"), "Fiona Marsh").country is None
+
+
+def test_an_outlet_does_not_give_a_post_its_country_lacks(pipeline):
+    # Britain has no president: an unmarked "President X" in a British outlet is someone else's.
+    c = code(pipeline, HEADLINE + "President Alain Kouassi ordered an inquiry. Prime Minister Jane Hollis "
+             "welcomed it.", outlet="BBC News")
+    assert actor_of(c, "Alain Kouassi").country is None
+    assert actor_of(c, "Jane Hollis").country == "GBR"
+
+
+def test_an_undated_title_and_surname_take_the_country_every_listed_holder_shares(pipeline):
+    # Both Presidents Bush were American: in an undated text about the US, "President Bush" is.
+    c = code(pipeline, HEADLINE + "President Bush spoke about the US economy.", published=None)
+    assert actor_of(c, "Bush").country == "USA"
+    # ... but not when the text never names the United States
+    assert actor_of(code(pipeline, HEADLINE + "President Bush spoke about the economy.", published=None),
+                    "Bush").country is None
+
+
+@pytest.mark.parametrize("sentence,mention,country", [
+    ("The Spanish have put their navy on alert.", "Spanish", "ESP"),
+    ("The Dutch said they would send a frigate.", "Dutch", "NLD"),
+    ("Officials said the Chinese had protested.", "Chinese", "CHN"),
+])
+def test_the_plural_demonym_names_the_state(pipeline, sentence, mention, country):
+    a = actor_of(code(pipeline, HEADLINE + sentence), mention)
+    assert (a.country, a.kind) == (country, "country")
+
+
+def test_their_forces_are_the_forces_of_the_subject(pipeline):
+    c = code(pipeline, HEADLINE + "The Norwegians moved their troops to the border.")
+    assert actor_of(c, "troops").country == "NOR"
+
+
+def test_a_pair_is_the_two_states_named_together_not_any_two(pipeline):
+    c = code(pipeline, HEADLINE + "Talks between the alliance led by Egypt and Jordan on water in Sudan "
+             "and nearby states showed the close ties between the two countries.")
+    assert {a.country for m in c.mentions if m.text == "the two countries"
+            for a in c.actors if a.actor_id == m.actor_id} == {"EGY", "JOR"}
+
+
+def test_ministers_of_both_countries_are_of_no_single_country(pipeline):
+    c = code(pipeline, HEADLINE + "Chile and Peru signed a treaty. It followed a meeting of defence ministers "
+             "of both countries.", outlet="BBC News")
+    assert actor_of(c, "defence ministers").country is None

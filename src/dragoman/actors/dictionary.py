@@ -175,6 +175,16 @@ class ActorDictionary:
         ("Zelenskyy"), never a bare surname (a club, a company or a place often bears one)."""
         return self._choose(list(self._by_key.get(key(text), ())), date, None)
 
+    def post_country(self, surname: str, context: frozenset[str], same_post) -> str | None:
+        """The country of every listed holder of a post with this surname, when they share one and the
+        text names it: "President Bush" in an undated text about the US is American, whichever Bush
+        it is. `same_post(office)` tells whether a listed office is that post. None otherwise."""
+        rows = [e for e in self._by_surname.get(key(surname), ()) if e.office and same_post(e.office)]
+        countries = {e.country for e in rows}
+        if len(countries) == 1 and (country := next(iter(countries))) in context:
+            return country
+        return None
+
     def _fuzzy(self, form: Sequence[str]) -> list[DictionaryEntry]:
         words = key(" ".join(form)).split()
         if not words:

@@ -28,7 +28,7 @@ from ..errors import DragomanError
 
 FILES = (
     "countries_extra.tsv", "demonyms.tsv", "metonyms.tsv", "organizations.tsv", "regions.tsv",
-    "offices.tsv", "nominals.tsv", "honorifics.tsv",
+    "offices.tsv", "nominals.tsv", "honorifics.tsv", "outlets.tsv",
 )  # fmt: skip
 
 PLOVER_SECTORS = frozenset(
@@ -57,6 +57,8 @@ OFFICE_ROLES = ("fixed", "generic")
 DETERMINERS = frozenset({"the", "a", "an", "his", "her", "its", "their", "our", "your", "my"})
 # "minister of defence of Iran" -> "minister of defence"; "ambassador to Iran" -> "ambassador".
 OFFICE_CONNECTORS = frozenset({"of", "to", "for", "at", "in", "on"})
+# Country-code domains sold to anyone and used worldwide: no country follows from them.
+GENERIC_CCTLDS = frozenset({"ai", "am", "cc", "co", "fm", "io", "me", "ly", "tv", "ws", "to", "gg", "nu"})
 
 _DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
                          "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"})
@@ -218,6 +220,8 @@ class Gazetteer:
         offices: Mapping[str, _Office],
         nominals: Mapping[str, Entry],
         honorifics: frozenset[str],
+        outlets: Mapping[str, str] = MappingProxyType({}),
+        domains: Mapping[str, str] = MappingProxyType({}),
     ):
         self.version = version
         self._aliases = aliases
@@ -225,6 +229,8 @@ class Gazetteer:
         self._offices = offices
         self._nominals = nominals
         self._honorifics = honorifics
+        self._outlets = outlets
+        self._domains = domains
 
     # -- loading ----------------------------------------------------------------------------------
     @classmethod
@@ -276,6 +282,15 @@ class Gazetteer:
             if " " in h:
                 raise GazetteerError(f"honorifics.tsv: {h!r} has several words. List one word per row.")
 
+        outlets: dict[str, str] = {}
+        domains: dict[str, str] = {}
+        for row in tables["outlets.tsv"].rows:
+            country = check.country(row, required=True)
+            outlets[_outlet_key(check.text(row, "outlet"))] = country
+            for d in (row["domains"] or "").split(","):
+                if d.strip():
+                    domains[d.strip().lower()] = country
+
         return cls(
             version=f"gazetteer-{versions.pop()}",
             aliases=MappingProxyType(aliases),
@@ -283,6 +298,8 @@ class Gazetteer:
             offices=MappingProxyType(offices),
             nominals=MappingProxyType(nominals),
             honorifics=honorifics,
+            outlets=MappingProxyType(outlets),
+            domains=MappingProxyType(domains),
         )
 
     # -- queries ----------------------------------------------------------------------------------
@@ -365,6 +382,24 @@ class Gazetteer:
     def nominal(self, lemma: str) -> Entry | None:
         """The group or institution a noun (its lemma or the word as written) names on its own, or None."""
         return self._nominals.get(_office_key(lemma))
+
+    def outlet_country(self, outlet: str | None, url: str | None = None) -> str | None:
+        """The country a national outlet reports from: by its name, else by its url's listed domain,
+        else by the url's country-code domain (".ir" IRN, ".co.uk" GBR); None when unknown."""
+        if outlet and (country := self._outlets.get(_outlet_key(outlet))):
+            return country
+        host = _host(url)
+        if not host:
+            return None
+        labels = host.split(".")
+        for i in range(len(labels) - 1):
+            if (country := self._domains.get(".".join(labels[i:]))) is not None:
+                return country
+        tld = labels[-1]
+        if tld in GENERIC_CCTLDS or len(tld) != 2:
+            return None
+        found = pycountry.countries.get(alpha_2="GB" if tld == "uk" else tld.upper())
+        return found.alpha_3 if found is not None else None
 
     def honorifics(self) -> frozenset[str]:
         """Lowercase honorifics without a final dot ("mr", "sheikh", "gen")."""
@@ -555,6 +590,19 @@ def _spellings(alias: str) -> dict[str, None]:
     """The alias, without accents, and with spaces for hyphens (ordered, no repeats)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", alias) if not unicodedata.combining(c))
     return dict.fromkeys([alias, plain, alias.replace("-", " "), plain.replace("-", " ")])
+
+
+def _outlet_key(name: str) -> str:
+    words = fold(name.replace(".", "")).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
+def _host(url: str | None) -> str:
+    """The lowercase host of a url ("https://www.bbc.co.uk/news" -> "www.bbc.co.uk"), or ""."""
+    if not url:
+        return ""
+    m = re.match(r"^(?:[a-z][a-z0-9+.-]*://)?(?:[^@/]*@)?([^/:?#]+)", url.strip(), re.IGNORECASE)
+    return m.group(1).lower().rstrip(".") if m else ""
 
 
 def _office_key(text: str) -> str:

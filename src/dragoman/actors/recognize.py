@@ -56,7 +56,9 @@ class Candidate:
     subject: bool = False  # the head is a subject: pronouns prefer recent subjects
     counterpart: bool = False  # "his Russian counterpart X": X holds the office of the person before
     coordinated: bool = False  # the head is coordinated with another phrase ("Iran and Russia")
+    coordination: int | None = None  # the first conjunct's token: candidates named together share it
     owner: int | None = None  # token of a possessor ("Assad's forces"): a group takes its country
+    several: bool = False  # "ministers of both countries": of several states, so of no one country
 
 
 class Recognizer:
@@ -89,7 +91,7 @@ class Recognizer:
                 taken[k] = True
             head = doc[c.head]
             if head.conjuncts:
-                c = replace(c, coordinated=True)
+                c = replace(c, coordinated=True, coordination=min(t.i for t in (head, *head.conjuncts)))
             cands.append(c)
 
         # 1. People: PERSON entities, with their title and apposition.
@@ -405,10 +407,20 @@ class Recognizer:
                              text, country=country, sector=sector, office=office_text,
                              how="description", definite=definite, subject=subject)
         entry = group or office
+        several = country is None and any(
+            self._pair(g) is not None or any(x.dep_ == "conj" for x in g.children)
+            for c in tok.rights if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj")
         owner = next((c.i for c in tok.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        if owner is None and any(c.dep_ == "poss" and c.lower_ in ("their", "its") for c in tok.lefts):
+            # "The Spanish put their forces on standby": the forces of the clause's subject
+            v = tok.head
+            while v.pos_ not in ("VERB", "AUX") and v.head.i != v.i:
+                v = v.head
+            subj = next((c for c in v.children if c.dep_ in SUBJECT_DEPS and c.i < tok.i), None)
+            owner = subj.i if subj is not None else None
         return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "group", text,
                          country=country, sector=entry.sector, office=None, how="nominal", name=tok.lemma_.lower(),
-                         subject=subject, owner=owner if country is None else None)
+                         subject=subject, owner=owner if country is None else None, several=several)
 
     def _pair(self, tok: Token) -> tuple[int, int] | None:
         """The span of a phrase naming two states together, headed by `tok`, or None."""
@@ -426,11 +438,20 @@ class Recognizer:
         """An adjective that belongs to an office ("former", "deputy", "foreign" minister), not a
         comment on its holder ("the rebellious president")."""
         low = adj.lower_
-        return low in OFFICE_QUALIFIERS or self.gaz.office(f"{low} {office.lower_}") is not None
+        if low in OFFICE_QUALIFIERS:
+            return True
+        # a listed post of its own ("prime minister"), not the office found again ("clever sheriff")
+        whole, alone = self.gaz.office(f"{low} {office.lower_}"), self.gaz.office(office.lower_)
+        return whole is not None and (alone is None or whole.name != alone.name)
 
     def _demonym_group(self, b: int, offset: int, doc: Doc, span: Span, entry: Entry) -> Candidate | None:
         """A plural demonym used as a noun ("Iranians") names the people of a country."""
         tok = span.root
+        if len(span) == 1 and _nation_noun(tok) and entry.country:
+            # "The Spanish have put their forces on standby", "the French said": the state
+            name = self.gaz.country_name(entry.country)
+            return Candidate(b, span.start, span.end, tok.i, offset + span.start_char, offset + span.end_char,
+                             "country", span.text, name=name, country=entry.country, sector="GOV", how="demonym")
         if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and tok.dep_ not in ("amod", "compound"):
             return Candidate(b, span.start, span.end, tok.i, offset + span.start_char, offset + span.end_char, "group",
                              span.text, country=entry.country, sector="CVL", how="demonym", name="people")
@@ -469,3 +490,10 @@ def _is_org_head(tok: Token) -> bool:
                           "party", "court", "police", "forces", "force", "guard", "corps", "committee", "office",
                           "bank", "company", "news", "media", "television", "tv", "radio", "university"}
 
+
+def _nation_noun(tok: Token) -> bool:
+    """"the French", "the British", "the Chinese": a demonym that is its own plural, after "the"
+    and heading its phrase, names the nation."""
+    return (tok.lower_.endswith(("sh", "ch", "ese", "ss")) and tok.i > 0 and tok.doc[tok.i - 1].lower_ == "the"
+            and tok.dep_ not in ("amod", "compound", "poss") and not any(c.dep_ in ("compound", "amod") for c in tok.children)
+            and (tok.i + 1 >= len(tok.doc) or tok.doc[tok.i + 1].pos_ not in ("NOUN", "PROPN")))

@@ -36,6 +36,8 @@ DOMINANT_MIN = 3
 # Codes of bodies that are not states: never one of "the two countries".
 NON_STATE = {"UNO", "EUR", "IGO", "NGO", "IMG", "MNC"}
 NOT_DOMESTIC = {"REB", "UAF", "BUS", "JRN", "MED", "REF", "IGO", "NGO", "MNC"}
+# Sectors of officials, who fall back on the dateline's or the outlet's country.
+OFFICIAL_SECTORS = ("GOV", "LEG", "MIL")
 
 
 @dataclass
@@ -50,13 +52,14 @@ class _Person:
     known: Known | None = None  # what an actor dictionary says of this person
 
     home: str | None = None  # the dateline's country, for officials the text gives no country
+    outlet: str | None = None  # the outlet's country, when this official's post exists there
 
     @property
     def country_now(self) -> str | None:
         """The country the text gives, else the one a dictionary gives, else (for officials) the
-        dateline's: what the actor will be given in the end, known while resolving."""
+        dateline's, else the outlet's: what the actor will be given in the end, known while resolving."""
         return self.country or (self.known.country if self.known else None) or (
-            self.home if self.sector in ("GOV", "LEG", "MIL") else None)
+            (self.home or self.outlet) if self.sector in OFFICIAL_SECTORS else None)
 
     @property
     def surname(self) -> str:
@@ -139,6 +142,40 @@ class Resolver:
         # The adjective for each country, to name groups ("Algerian police").
         # A demonym entry's name is the country's adjective.
         self.adjectives = {e.country: e.name for e in gazetteer.phrases() if e.kind == "demonym" and e.country}
+        # The states that have each post of government the dictionaries list by its plain name
+        # ("president": USA, IRN, ...; not GBR). "Chairman of the State Duma" lists no "chairman".
+        self.posts: dict[str, set[str]] = {}
+        for d in dictionaries:
+            for e in d.entries:
+                if e.kind != "person" or e.sector != "GOV" or not e.office or not e.country:
+                    continue
+                post = gazetteer.office(e.office)
+                if post is not None and post.name == _office_words(e.office):
+                    self.posts.setdefault(post.name, set()).add(e.country)
+
+    def _post_country(self, surname: str, office: str, context: frozenset[str]) -> str | None:
+        post = self.gaz.office(office)
+        if post is None:
+            return None
+
+        def same_post(listed: str) -> bool:
+            found = self.gaz.office(listed)
+            return found is not None and found.name == post.name
+
+        for d in self.dictionaries:
+            if (country := d.post_country(surname, context, same_post)) is not None:
+                return country
+        return None
+
+    def post_exists(self, office: str | None, country: str | None) -> bool:
+        """Whether an official with this office may be of `country` for want of a better clue: yes
+        unless the office is a listed post that the listed holders show `country` not to have (a
+        British outlet's unmarked "President X" is not British; its "Foreign Secretary X" may be)."""
+        if country is None:
+            return False
+        post = self.gaz.office(office) if office else None
+        holders = self.posts.get(post.name) if post is not None else None
+        return holders is None or country in holders
 
     def known(self, p: _Person, date: str | None, context: frozenset[str] = frozenset()) -> Known | None:
         """The first dictionary's entry for a person's names (a built-in entry must agree with the
@@ -158,13 +195,19 @@ class Resolver:
         return None
 
     def __call__(self, candidates: list[Candidate], home_country: str | None = None,
-                 date: str | None = None) -> DocumentActors:
+                 date: str | None = None, outlet_country: str | None = None) -> DocumentActors:
+        """Resolve one document's candidates. `home_country` is the dateline's country and
+        `outlet_country` the publisher's: the countries of officials and groups the text leaves
+        without one (a national outlet does not name its own country's officials' nationality)."""
         honorifics = self.gaz.honorifics()
         # The states the text names (countries, capitals, demonyms, titles): a bare surname may stand
         # for a listed person only in a text that names that person's state.
         context = frozenset(c.country for c in candidates if c.country and c.kind != "pronoun")
         # Unnamed groups and offices fall back on the dateline's country, else the document's own.
-        group_country = home_country or dominant_country(candidates)
+        group_country = home_country or dominant_country(candidates) or outlet_country
+
+        def official_home(office: str | None) -> str | None:
+            return home_country or (outlet_country if self.post_exists(office, outlet_country) else None)
         people: list[_Person] = []
         assigned: list[tuple[Candidate, object]] = []  # (candidate, _Person | Actor)
         recent: list[_Person] = []  # people in order of last mention
@@ -204,6 +247,7 @@ class Resolver:
                 if p.sector is None or (p.sector == "REL" and c.sector not in (None, "REL")):
                     p.sector = c.sector
                 p.office = p.office or c.office
+                p.outlet = outlet_country if self.post_exists(p.office, outlet_country) else None
                 if c.counterpart and p.sector is None:
                     # "his Russian counterpart X": X holds the post of the person the possessive names.
                     other = _antecedent(c, assigned)
@@ -243,9 +287,11 @@ class Resolver:
                     touch(p)
                     assigned.append((c, p))
                 else:
-                    assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
+                    assigned.append((c, self._office_actor(
+                        c, official_home(c.office or c.text) or _fallback(c, home_country, group_country))))
             elif c.kind == "office":
-                assigned.append((c, self._office_actor(c, _fallback(c, home_country, group_country))))
+                assigned.append((c, self._office_actor(
+                    c, official_home(c.office or c.text) or _fallback(c, home_country, group_country))))
             elif c.kind == "pair":
                 for actor in self._pair(c, assigned):
                     assigned.append((c, actor))
@@ -257,7 +303,8 @@ class Resolver:
                 owner = _owner_country(c, assigned)  # "Assad's forces" are Syrian
                 if owner is not None:
                     c = replace(c, country=owner)
-                assigned.append((c, self._group_actor(c, _fallback(c, home_country, group_country))))
+                fallback = None if c.several else _fallback(c, home_country, group_country)
+                assigned.append((c, self._group_actor(c, fallback)))
             else:  # country, organization
                 assigned.append((c, self._named_actor(c)))
 
@@ -272,7 +319,11 @@ class Resolver:
             elif k is not None:  # the built-in one fills what the text leaves
                 name, country = k.name, country or k.country
                 sector, office = sector or k.sector, office or k.office
-            country = country or (home_country if sector in ("GOV", "LEG", "MIL") else None)
+            if country is None and k is None and date is None and office:
+                # "President Bush" in an undated text: every listed President Bush was American
+                country = self._post_country(p.surname, office, context)
+            if country is None and sector in OFFICIAL_SECTORS:
+                country = home_country or (outlet_country if self.post_exists(office, outlet_country) else None)
             person_actor[id(p)] = Actor(
                 actor_id=make_actor_id(name, country), name=name, country=country, sector=sector,
                 kind="person", office=office, aliases=tuple(dict.fromkeys(p.aliases)),
@@ -321,24 +372,31 @@ class Resolver:
         return None
 
     def _pair(self, c: Candidate, assigned: list[tuple[Candidate, object]]) -> list[Actor]:
-        """'both sides', 'the two countries': the last two states named together ("A and B") before
-        the phrase in its paragraph ("Iran and Russia ..., where both countries"); else the two most mentioned in
+        """'both sides', 'the two countries': the last two states named together ("A and B", one
+        coordination) before the phrase in its paragraph ("Iran and Russia ..., where both countries"); else the two most mentioned in
         this and the two previous paragraphs (the more recent first on a tie); none when fewer than
-        two states were mentioned."""
+        two states were named."""
         counts: dict[str, list[int]] = {}  # country -> [mentions, last position]
-        here: list[str] = []  # states of this paragraph, most recent last
+        together: dict[int, list[str]] = {}  # coordination in this paragraph -> its states, in order
+        last: int | None = None  # the latest coordination that names two states
         for n, (prev, target) in enumerate(assigned):
             if prev.block < c.block - 2 or prev.kind in ("pronoun", "pair"):
                 continue
-            country = target.country_now if isinstance(target, _Person) else target.country
+            # States the text names ("India", "Pakistani", "Russian President X"), not the country an
+            # actor was found to have ("Mr Straw" is British by his outlet, which names no state).
+            country = prev.country
             if country and country not in NON_STATE:
                 entry = counts.setdefault(country, [0, 0])
                 entry[0] += 1
                 entry[1] = n
-                if prev.block == c.block and prev.coordinated:
-                    here = [k for k in here if k != country] + [country]
-        if len(here) >= 2:
-            two = here[-2:][::-1]
+                if prev.block == c.block and prev.coordination is not None:
+                    states = together.setdefault(prev.coordination, [])
+                    if country not in states:
+                        states.append(country)
+                    if len(states) >= 2:
+                        last = prev.coordination
+        if last is not None:
+            two = together[last][:2]  # in the order the text names them
         elif len(counts) >= 2:
             two = sorted(counts, key=lambda k: (-counts[k][0], -counts[k][1]))[:2]
         else:
@@ -371,6 +429,10 @@ class Resolver:
         name = c.name or c.text
         kind = "country" if c.kind == "country" else "organization"
         return Actor(make_actor_id(name, c.country), name, c.country, c.sector, kind, aliases=(c.text,))
+
+
+def _office_words(office: str) -> str:
+    return " ".join(office.lower().replace("-", " ").replace(".", "").split())
 
 
 def _fallback(c: Candidate, home_country: str | None, group_country: str | None) -> str | None:

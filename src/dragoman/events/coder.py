@@ -20,7 +20,7 @@ and a cooperative act announced for the future also yields an AGREE that occurre
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Span, Token
 
@@ -29,7 +29,7 @@ from ..parse import ParsedBlock, ParsedDocument
 from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, Location
 from .lexicon import PLOVER_QUAD, Lexicon, Trigger
 
-CODER_VERSION = "dragoman-coder-2"
+CODER_VERSION = "dragoman-coder-3"
 COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 # Verbs whose two subjects act on each other ("both exchanged prisoners").
 RECIPROCAL_VERBS = {"exchange", "swap", "trade"}
@@ -39,6 +39,8 @@ POLITICAL_SECTORS = {"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OP
                      "PRE", "REL", "LAB", "JRN", "ELI"}
 CLAUSE_LINKS = {"xcomp", "advcl", "conj", "acl", "relcl", "pcomp", "prep", "pobj", "dobj"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# What one carries for another: "X delivered Y's message to Z" is Y -> Z via X.
+MESSAGES = {"message", "letter", "note", "reply", "response", "invitation", "greeting", "condolence", "request"}
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,7 @@ class Coder:
         for b, pb in enumerate(parsed.blocks):
             for sent in pb.doc.sents:
                 events.extend(self._sentence(b, pb, sent, where))
+        events = _planned_mentions(events)
         # No false dyads: a state acting on its own officials is a speaker/actor confusion.
         return [e for e in _dedupe(events) if not (e.target and _self_dyad(e.source, e.target, self_kinds))]
 
@@ -95,13 +98,13 @@ class Coder:
                 yield from self._code_verb(b, pb, sent, tok, trig, noun, where)
         for tok in sent:
             if tok.pos_ in ("NOUN", "PROPN") and tok.i not in used_nouns:
-                for trig in self.index.get(("noun", tok.lemma_.lower()), ()):
+                for trig in self.index.get(("noun", _lemma(tok)), ()):
                     if self._noun_ok(tok, trig):
                         yield from self._code_noun(b, pb, sent, tok, trig, where)
                         break
 
     def _verb_trigger(self, v: Token) -> tuple[Trigger | None, Token | None]:
-        lemma = v.lemma_.lower()
+        lemma = _lemma(v)
         objs = _objects(v) + _patients(v)
         preps = {c.lower_ for c in v.children if c.dep_ in ("prep", "agent", "dative")}
         prts = {c.lower_ for c in v.children if c.dep_ == "prt"}
@@ -111,7 +114,9 @@ class Coder:
         for trig in self.index.get(("verb", lemma), ()):
             if trig.light:
                 for o in objs:
-                    for nt in self.index.get(("noun", o.lemma_.lower()), ()):
+                    if any(c.dep_ == "poss" for c in o.children):
+                        continue  # "have X's meeting with Y": X's act, coded from the noun
+                    for nt in self.index.get(("noun", _lemma(o)), ()):
                         if self._noun_ok(o, nt):
                             return nt, o
                 continue
@@ -158,11 +163,14 @@ class Coder:
                                              ("with", "to", "on", "against") for g in c.children if g.dep_ == "pobj"]
                     if targets:
                         break
+        if trig.mode == "visit" and not self._actors(b, targets, where):
+            # "X was in India visiting the Golden Temple": a visit is to the country it takes place in
+            targets = _visited_country(b, v, where) or targets
         # Intermediaries: "sent a message to X through Y" (Y carried it); "Y delivered Z's message to
         # X" or "Z's message, delivered by Y" (Z -> X via Y, and Y's own meeting with X).
         vias = _through(v)
         thing = _objects(v) + _patients(v)
-        msg = next((o for o in thing if trig.dobj and o.lemma_.lower() in trig.dobj), None)
+        msg = next((o for o in thing if trig.dobj and o.lemma_.lower() in trig.dobj and o.lemma_.lower() in MESSAGES), None)
         if msg is not None:
             vias = vias or _through(msg)
             authors = [c for c in msg.children if c.dep_ == "poss"] + [
@@ -196,6 +204,11 @@ class Coder:
                 continue
             if cur.dep_ == "relcl":
                 return [cur.head]
+            # "X received Y hours after conferring with Z", "before leaving for Z": a gerund under a
+            # preposition of the verb is done by the verb's subject
+            if cur.dep_ == "pcomp" and cur.tag_ == "VBG" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX"):
+                cur = cur.head.head
+                continue
             break
         return []
 
@@ -245,6 +258,14 @@ class Coder:
             # "took part in talks with X", "participated in the protests": the participant's act
             sources = self._subjects(n.head.head)
             rule = "noun-partake"
+        if not sources and trig.type in SYMMETRIC:
+            # "a meeting of foreign ministers of both countries", "talks of A and B": the parties
+            parties = [g for c in n.children if c.dep_ == "prep" and c.lower_ in ("of", "between")
+                       for g in c.children if g.dep_ == "pobj"]
+            # "ministers of both countries": the ministers of each country
+            parties = [_of_whom(p) if not any(r.country for r in self._actors(b, [p], where)) else p for p in parties]
+            if len(self._actors(b, parties, where)) >= 2:
+                sources, rule = parties, "noun-parties"
         cop = _copula_of(n)
         if not sources and cop is not None:
             # "troops are on standby", "the minister was on a visit to X": the state is the subject's act
@@ -291,6 +312,8 @@ class Coder:
             tgt_refs = [None]
         status = self._status(trig_tok, status_from)
         location = _location(pb, trig_tok, where, b)
+        kinds = {rm.actor.actor_id: rm.actor.kind for t in sources for rm in _actors_for(b, t, where)}
+        announcer = _announcer(b, trig_tok, where) if status == FUTURE else None
         for s, t in [(s, t) for s in src_refs for t in tgt_refs] + pairs:
             if not _political(s) or (t is not None and not _political(t)):
                 continue
@@ -301,7 +324,10 @@ class Coder:
                             location, sent, pb, trig_tok, round(min(conf, 0.95), 2), f"{rule}:{trig.pos}:{trig.lemma}")
             yield ev
             if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
-                yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, s, t, via, location, sent,
+                # "President X announced that the US will ...": X agreed, for the state X leads
+                agent = announcer if announcer is not None and announcer.country == s.country and \
+                    kinds.get(s.actor_id) != "person" and (t is None or announcer.actor_id != t.actor_id) else s
+                yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, agent, t, via, location, sent,
                                  pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
 
     def _actors(self, b: int, tokens: list[Token], where) -> list[ActorRef]:
@@ -342,6 +368,12 @@ class Coder:
         if trig.pos_ == "VERB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children) and (
                 trig.dep_ in ("ROOT", "acl") or trig.head.pos_ in ("NOUN", "PROPN")):
             found.add(FUTURE)
+        # A purpose clause states an aim, not a fact: "pulled out of the deal to lift sanctions",
+        # "sent troops to arrest X". The aim of a journey or meeting is the exception ("flew to
+        # Moscow to meet X", "will visit X to sign"): reporters state it as what happens there.
+        if (trig.dep_ == "advcl" and trig.tag_ == "VB" and trig.head.lemma_.lower() not in _JOURNEYS
+                and any(c.dep_ == "aux" and c.lower_ == "to" for c in trig.children)):
+            found.add(HYPOTHETICAL)
         if NEGATED in found:
             return NEGATED
         if HYPOTHETICAL in found:
@@ -356,7 +388,54 @@ _FACTUAL_LINKS = {"where", "whereas", "while", "because", "since", "as", "althou
 _CLAUSES = {"ccomp", "advcl", "conj", "relcl", "parataxis", "csubj", "dobj", "nsubj", "nsubjpass", "pobj"}
 _COPULAS = {"be", "remain", "stay"}
 _TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at", "in"}
-_REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write"}
+# Verbs of going somewhere or meeting, whose purpose clause says what happens there.
+_JOURNEYS = {"go", "travel", "come", "arrive", "fly", "head", "leave", "return", "visit", "meet", "gather",
+             "convene", "stop", "land", "be"}
+_REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write",
+              "confirm", "declare"}
+
+
+def _announcer(b: int, trig: Token, where) -> ActorRef | None:
+    """The one person who announced the clause a trigger is in ("X announced that ... will ..."), if any."""
+    cur = trig
+    for _ in range(4):
+        if cur.dep_ == "ccomp" and cur.head.lemma_.lower() in _REPORTING:
+            people = [rm for c in cur.head.children if c.dep_ == "nsubj" for rm in _actors_for(b, c, where)
+                      if rm.actor.kind == "person"]
+            return actor_ref(people[0]) if len(people) == 1 else None
+        if cur.dep_ not in ("xcomp", "conj", "advcl") or cur.head.i == cur.i:
+            return None
+        cur = cur.head
+    return None
+
+
+def _visited_country(b: int, v: Token, where) -> list[Token]:
+    """The country a visit takes place in: "in X" on the verb, on the copula it hangs on ("was in X
+    visiting ..."), or on what was visited ("visited a shrine in X"); only a place that resolved to
+    a country or its capital."""
+    heads = [v] + [o for o in _objects(v)]
+    if v.dep_ in ("advcl", "xcomp", "conj") and v.head.lemma_.lower() in _COPULAS:
+        heads.append(v.head)
+    for h in heads:
+        for c in h.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "at"):
+                for g in c.children:
+                    rm = where.get((b, g.i)) if g.dep_ == "pobj" else None
+                    if rm is not None and rm.actor.kind == "country":
+                        return [g]
+    return []
+
+
+def _of_whom(tok: Token) -> Token:
+    """The object of "of" under a noun ("ministers of both countries" -> countries), else the noun."""
+    return next((g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"
+                 for g in c.children if g.dep_ == "pobj"), tok)
+
+
+def _lemma(tok: Token) -> str:
+    """The lowercase lemma, a British "co-" prefix joined ("co-operate" -> "cooperate")."""
+    lemma = tok.lemma_.lower()
+    return "co" + lemma[3:] if lemma.startswith("co-") else lemma
 
 
 def _partakes(v: Token) -> bool:
@@ -480,6 +559,24 @@ def _location(pb: ParsedBlock, trig: Token, where, b: int) -> Location | None:
                     country = rm.actor.country if rm is not None else None
                     return Location(span.text, country, span.text, pb.start_of(span), pb.end_of(span))
     return None
+
+
+def _planned_mentions(events: list[CodedEvent]) -> list[CodedEvent]:
+    """A noun that names an act the text announced earlier is that planned act: "X will visit Moscow
+    on Wednesday ... Y described X's visit as important" does not say the visit took place. A noun
+    trigger with no status of its own and no date of its own takes the status of the last verb
+    before it that coded the same type and actors, when that one was not occurred."""
+    last: dict[tuple, str] = {}
+    out = []
+    for e in events:
+        k = (e.type, e.source.actor_id if e.source else None, e.target.actor_id if e.target else None)
+        if e.rule.startswith("noun") and e.status == OCCURRED and last.get(k, OCCURRED) != OCCURRED and not any(
+                t.ent_type_ in ("DATE", "TIME") for t in e.trigger.subtree):
+            e = replace(e, status=last[k], rule=f"{e.rule}+planned")
+        elif not e.rule.startswith(("noun", "future-")):
+            last[k] = e.status
+        out.append(e)
+    return out
 
 
 def _dedupe(events: list[CodedEvent]) -> list[CodedEvent]:
