@@ -344,6 +344,28 @@ def test_a_person_learned_in_one_document_resolves_bare_mentions_in_others(tmp_p
     assert actors["ines-duarte.prt"][1:] == ("Ines Duarte", "PRT", "GOV", 3)
 
 
+def test_the_events_of_a_person_placed_by_another_document_are_kept(tmp_path, pipeline):
+    """A name the document cannot place ("Rodrigo Paredes condemned ...") is coded, kept while the
+    documents are linked, and dropped only if no document places it."""
+    from dragoman.pipeline import run
+    from dragoman.settings import Settings
+    from dragoman.store import Store
+
+    first = HEADLINE + "Chilean Foreign Ministry spokesman Rodrigo Paredes spoke in Santiago."
+    second = HEADLINE + "Rodrigo Paredes condemned Bolivia on Tuesday, saying Chile would respond."
+    alone = HEADLINE + "Alberto Montero condemned Bolivia on Tuesday, saying Chile would respond."
+    (tmp_path / "in").mkdir()
+    for n, text in enumerate((first, second, alone), 1):
+        (tmp_path / "in" / f"{n}.txt").write_text(text, encoding="utf-8")
+    db = tmp_path / "store.duckdb"
+    with Store(db) as store:
+        run([str(tmp_path / "in")], Settings(db=db, quiet=True, published="2024-05-08"), store, pipeline=pipeline)
+    with Store(db, read_only=True) as store:
+        events = list(store.events())
+    accuse = {(e.source.name, e.source.country, e.target.country) for e in events if e.type == "ACCUSE"}
+    assert accuse == {("Rodrigo Paredes", "CHL", "BOL")}  # no event for the unplaced Montero
+
+
 # -- boilerplate and offsets --------------------------------------------------------------------------
 
 def test_a_name_only_in_boilerplate_is_not_an_actor(pipeline):

@@ -16,17 +16,18 @@ pytestmark = pytest.mark.model
 
 # (gold set, metric) -> minimum
 MINIMA = {
-    ("seeds", "dyad_f1"): 0.60,  # measured 0.615 (0.649 before "both countries support Assad's forces"
-    #                             coded SUPPORT IRN/RUS -> SYR, a true event the gold does not list)
-    ("seeds", "actor_f1"): 0.44,  # 0.448
-    ("seeds", "quote_f1"): 0.50,  # 0.506
-    ("seeds", "date_accuracy"): 0.70,  # 0.714
-    ("dev", "dyad_f1"): 0.46,  # 0.476
-    ("dev", "actor_f1"): 0.46,  # 0.478
+    # Issue 4 asks for dyad F1 >= 0.8 on both sets: the gate holds that target.
+    ("seeds", "dyad_f1"): 0.80,  # measured 0.857 (18 of 21; the two SUPPORT -> SYR extras are true
+    #                             events the gold does not list)
+    ("seeds", "actor_f1"): 0.60,  # 0.623
+    ("seeds", "quote_f1"): 0.50,  # 0.532
+    ("seeds", "date_accuracy"): 0.75,  # 0.800
+    ("dev", "dyad_f1"): 0.80,  # 0.816
+    ("dev", "actor_f1"): 0.60,  # 0.615
     ("dev", "quote_f1"): 0.22,  # 0.225
 }
 # Gold events marked negated or hypothetical that come out as occurred: must only go down.
-MAX_NEGATED_AS_OCCURRED = {"seeds": 1, "dev": 0}
+MAX_NEGATED_AS_OCCURRED = {"seeds": 0, "dev": 0}
 
 
 def report_for(store_path, gold_path):

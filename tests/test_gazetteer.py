@@ -386,7 +386,7 @@ def test_phrases_cover_every_table_and_skip_switched_off_rows(gaz):
 def test_every_file_states_version_source_and_columns(gaz):
     for name in FILES:
         t = read_table(name)
-        assert t.version == "2" and t.source and t.columns, name
+        assert t.version == "3" and t.source and t.columns, name
         assert t.rows, name
     assert gaz.version == "gazetteer-3"
 

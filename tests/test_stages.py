@@ -332,3 +332,31 @@ def test_a_meeting_of_ministers_of_both_countries_is_between_them(pipeline):
 def test_putting_ones_forces_on_alert_is_no_message(pipeline):
     c = code(pipeline, HEADLINE + "The Spanish have put their forces on standby.")
     assert {(e.type, e.source.country, e.via) for e in c.events} == {("MOBILIZE", "ESP", None)}
+
+
+def test_a_speakers_judgement_of_an_actor_is_an_accusation(pipeline):
+    c = code(pipeline, HEADLINE + "Peruvian Foreign Minister Ana Quispe said after Bolivia's strategic mistake "
+             "to quit the treaty, Peru would act.")
+    assert ("ACCUSE", "PER", "BOL") in dyads(c)
+    c = code(pipeline, HEADLINE + "Citing the policies of the \u201creckless\u201d Chilean president, Peruvian "
+             "Foreign Minister Ana Quispe said talks were needed.")
+    assert ("ACCUSE", "PER", "CHL") in dyads(c)
+    c = code(pipeline, HEADLINE + "Peruvian Foreign Minister Ana Quispe spoke on Monday. \u201cIn these talks, our views "
+             "regarding the US\u2019 selfish and arrogant behaviour are explained to others,\u201d she noted.")
+    assert ("ACCUSE", "PER", "USA") in dyads(c)
+    # a judgement of something no actor owns, or no reported speaker, codes nothing
+    c = code(pipeline, HEADLINE + "Peruvian Foreign Minister Ana Quispe said the plan was a mistake.")
+    assert not [e for e in c.events if e.type == "ACCUSE"]
+    c = code(pipeline, HEADLINE + "Bolivia's strategic mistake cost it dearly.")
+    assert not [e for e in c.events if e.type == "ACCUSE"]
+
+
+def test_a_commanders_order_is_the_commanders_act(pipeline):
+    c = code(pipeline, HEADLINE + "Malian President Amadou Keita ordered the destruction of the Ivory Coast's "
+             "air force.")
+    assert ("ASSAULT", "MLI", "CIV") in dyads(c)
+
+
+def test_a_possessive_with_a_curly_apostrophe_is_the_source(pipeline):
+    c = code(pipeline, HEADLINE + "Prices rose after the US\u2019 withdrawal from the Paris agreement.")
+    assert {t for t, s, _ in dyads(c) if s == "USA"} & {"REJECT", "RETREAT"}

@@ -19,7 +19,7 @@ from . import __version__, dates, quotes
 from .actors import ActorDictionary, ActorStage, DocumentActors, Gazetteer, actor_ref
 from .actors.link import ActorMemory, link_batch
 from .clean import clean
-from .events.coder import CODER_VERSION, Coder, CodedEvent
+from .events.coder import CODER_VERSION, Coder, CodedEvent, settle_events
 from .events.lexicon import Lexicon
 from .ingest import iter_inputs
 from .parse import ParsedDocument, load_nlp, parse_documents
@@ -62,10 +62,13 @@ class Pipeline:
             "spacy_model": f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
         }
 
-    def code(self, documents: Iterable[Document]) -> Iterator[CodedDocument]:
+    def code(self, documents: Iterable[Document], settle: bool = True) -> Iterator[CodedDocument]:
+        """Code documents one by one. With `settle=False` events of people the document leaves
+        without country or sector are kept for `dragoman.actors.link` to place (see `settle`)."""
         cleaned = (clean(d) for d in documents)
         for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size):
-            yield self.code_parsed(parsed)
+            coded = self.code_parsed(parsed)
+            yield settle_events(coded) if settle else coded
 
     def code_parsed(self, parsed: ParsedDocument) -> CodedDocument:
         doc = parsed.document
@@ -191,7 +194,8 @@ def run(
             return _run(inputs, settings, store, on_progress, pool.apply(_worker_versions, (None,)),
                         lambda docs: _code_in_pool(pool, docs, settings.workers))
     pipeline = pipeline or Pipeline(settings)
-    return _run(inputs, settings, store, on_progress, pipeline.versions(), lambda docs: list(pipeline.code(docs)))
+    return _run(inputs, settings, store, on_progress, pipeline.versions(),
+                lambda docs: list(pipeline.code(docs, settle=False)))
 
 
 def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSummary:
@@ -223,7 +227,8 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
         for batch in batches(fresh(), settings.batch_size):
             docs = [d for d in batch if isinstance(d, Document)]
             rejections = [r for r in batch if isinstance(r, Rejection)]
-            results = link_batch(code_batch(docs), memory) if docs else []
+            # People known from other documents get their country before events are settled.
+            results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
             store.write(run_id, results, rejections)
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
@@ -255,7 +260,7 @@ def _init_worker(settings: Settings) -> None:
 
 
 def _worker_code(docs: list[Document]) -> list[CodedDocument]:
-    return list(_WORKER_PIPELINE[0].code(docs))
+    return list(_WORKER_PIPELINE[0].code(docs, settle=False))
 
 
 def _worker_versions(_: object) -> dict[str, str]:

@@ -370,6 +370,9 @@ class Recognizer:
     def _nominal(self, b: int, offset: int, doc: Doc, tok: Token, taken: list[bool]) -> Candidate | None:
         lemma = tok.lemma_.lower()
         group = self.gaz.nominal(lemma) or self.gaz.nominal(tok.lower_)
+        if group is None:  # "the air force": a listed two-word institution
+            group = next((g for c in tok.lefts if c.dep_ == "compound" and c.i == tok.i - 1
+                          for g in [self.gaz.nominal(f"{c.lower_} {tok.lower_}")] if g is not None), None)
         office = self.gaz.office(tok.lower_) or self.gaz.office(lemma)
         if group is None and office is None:
             return None
@@ -385,6 +388,10 @@ class Recognizer:
         country = None
         for t in span:
             country = country or self._country_word(t)
+        for c in tok.lefts:  # "the Ivory Coast's air force": a country name of several words
+            if country is None and c.dep_ in ("poss", "compound", "nmod") and c.i > c.left_edge.i:
+                e = self.gaz.lookup(doc[c.left_edge.i : c.i + 1].text)
+                country = e.country if e is not None and e.kind in ("country", "demonym") else None
         # "Iran's special envoy", "of Iran" after the noun
         for c in tok.rights:
             if c.dep_ == "prep" and c.lower_ == "of":

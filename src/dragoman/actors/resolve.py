@@ -96,6 +96,7 @@ class DocumentActors:
         """(block, token index) -> the resolved mention covering that token; `more` holds the other
         actors of a mention that names two ("both sides")."""
         out = TokenIndex()
+        out.kinds = {a.actor_id: a.kind for a in self.actors}
         for rm in self.resolved:
             c = rm.candidate
             for k in range(c.i, c.j):
@@ -112,6 +113,7 @@ class TokenIndex(dict):
     def __init__(self) -> None:
         super().__init__()
         self.more: dict[tuple[int, int], list[ResolvedMention]] = {}
+        self.kinds: dict[str, str] = {}  # actor_id -> kind of the document's actors
 
     def all(self, key: tuple[int, int]) -> list[ResolvedMention]:
         rm = self.get(key)

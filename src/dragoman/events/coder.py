@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 
 from ..actors.resolve import DocumentActors, ResolvedMention, actor_ref
 from ..parse import ParsedBlock, ParsedDocument
-from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, Location
+from ..schema import FUTURE, HYPOTHETICAL, NEGATED, OCCURRED, ActorRef, CodedDocument, Location
 from .lexicon import PLOVER_QUAD, Lexicon, Trigger
 
 CODER_VERSION = "dragoman-coder-3"
@@ -102,6 +102,35 @@ class Coder:
                     if self._noun_ok(tok, trig):
                         yield from self._code_noun(b, pb, sent, tok, trig, where)
                         break
+        yield from self._judgements(b, pb, sent, where)
+
+    def _judgements(self, b, pb, sent: Span, where) -> Iterator[CodedEvent]:
+        """A speaker's judgement of an actor: "X said the US' selfish behaviour ...", "X said ... the
+        'rebellious' US president", "X said after Trump's mistake ..." (X ACCUSE the actor)."""
+        root = sent.root
+        if root.lemma_.lower() not in _REPORTING:
+            return
+        speakers = self._subjects(root)
+        if not speakers:
+            return
+        for tok in sent:
+            trig = next(iter(self.index.get(("judgement", tok.lemma_.lower()), ())), None)
+            if trig is None or tok.i in (s.i for s in speakers):
+                continue
+            if tok.pos_ == "ADJ" and tok.dep_ in ("amod", "conj"):
+                judged = tok.head
+                while judged.dep_ == "conj" and judged.pos_ == "ADJ":  # "selfish and illegal behaviour"
+                    judged = judged.head
+                judged = judged.head if judged.pos_ == "ADJ" else judged
+            elif tok.pos_ == "NOUN":
+                judged = tok
+            else:
+                continue
+            # the actor itself ("the rebellious US president") or the actor who owns the judged thing
+            owners = [judged] if (b, judged.i) in where else [
+                c for c in judged.children if c.dep_ in ("poss", "nmod", "compound", "amod") and (b, c.i) in where]
+            if owners:
+                yield from self._emit(b, pb, sent, tok, trig, speakers, owners, where, "judgement", status_from=root)
 
     def _verb_trigger(self, v: Token) -> tuple[Trigger | None, Token | None]:
         lemma = _lemma(v)
@@ -239,8 +268,8 @@ class Coder:
     # -- nouns -------------------------------------------------------------------------------
     def _code_noun(self, b, pb, sent, n: Token, trig: Trigger, where) -> Iterator[CodedEvent]:
         sources = [c for c in n.children if c.dep_ == "poss"]
-        sources += [c for c in n.children if c.dep_ in ("amod", "compound") and (pb.block, c.i) and
-                    (b, c.i) in where]
+        # "the US withdrawal", "Iranian support", "the US’ withdrawal" (a curly apostrophe: nmod)
+        sources += [c for c in n.children if c.dep_ in ("amod", "compound", "nmod") and (b, c.i) in where]
         agent = [g for c in n.children if c.lower_ == "by" for g in c.children if g.dep_ == "pobj"]
         sources = agent or sources
         rule = "noun"
@@ -254,6 +283,10 @@ class Coder:
             if gov.pos_ in ("VERB", "AUX"):
                 sources = self._subjects(gov)
                 rule = "noun-governor"
+        if not sources and n.dep_ == "dobj" and n.head.lemma_.lower() in _COMMANDS:
+            # "X ordered the destruction of Y", "authorised strikes on Y": the commander's act
+            sources = self._subjects(n.head)
+            rule = "noun-ordered"
         if not sources and n.dep_ == "pobj" and n.head.lower_ == "in" and _partakes(n.head.head):
             # "took part in talks with X", "participated in the protests": the participant's act
             sources = self._subjects(n.head.head)
@@ -315,7 +348,7 @@ class Coder:
         kinds = {rm.actor.actor_id: rm.actor.kind for t in sources for rm in _actors_for(b, t, where)}
         announcer = _announcer(b, trig_tok, where) if status == FUTURE else None
         for s, t in [(s, t) for s in src_refs for t in tgt_refs] + pairs:
-            if not _political(s) or (t is not None and not _political(t)):
+            if not (_political(s) or _pending(s, where)) or (t is not None and not (_political(t) or _pending(t, where))):
                 continue
             if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
                 continue  # talking to the press is a statement, not a consultation
@@ -388,6 +421,8 @@ _FACTUAL_LINKS = {"where", "whereas", "while", "because", "since", "as", "althou
 _CLAUSES = {"ccomp", "advcl", "conj", "relcl", "parataxis", "csubj", "dobj", "nsubj", "nsubjpass", "pobj"}
 _COPULAS = {"be", "remain", "stay"}
 _TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at", "in"}
+# Verbs of command: their object's act is the commander's ("ordered the destruction of X").
+_COMMANDS = {"order", "authorize", "authorise", "approve", "command", "direct"}
 # Verbs of going somewhere or meeting, whose purpose clause says what happens there.
 _JOURNEYS = {"go", "travel", "come", "arrive", "fly", "head", "leave", "return", "visit", "meet", "gather",
              "convene", "stop", "land", "be"}
@@ -535,6 +570,20 @@ def _depth(t: Token, root: Token) -> int:
 
 def _political(ref: ActorRef) -> bool:
     return ref.country is not None or (ref.sector in POLITICAL_SECTORS)
+
+
+def _pending(ref: ActorRef, where) -> bool:
+    """A named person the document leaves without country or sector ("Qassemi said"): another
+    document may place them (actors/link.py); `settle_events` decides once linking is done."""
+    return ref.country is None and ref.sector is None and where.kinds.get(ref.actor_id) == "person"
+
+
+def settle_events(coded: CodedDocument) -> CodedDocument:
+    """Drop the events of a coded document whose actors are still not political (no country, no
+    political sector): people no document placed, such as footballers in a match report."""
+    kept = tuple(e for e in coded.events
+                 if all(r is None or _political(r) for r in (e.source, e.target)))
+    return coded if len(kept) == len(coded.events) else replace(coded, events=kept)
 
 
 def _self_dyad(s: ActorRef, t: ActorRef, kinds: dict[str, str]) -> bool:

@@ -10,7 +10,9 @@ Reads `data/lexicon/events.tsv` (triggers) and `data/lexicon/cues.tsv` (status c
     noun    visit   -                   CONSULT   visit   042    to              "a visit to Moscow"
     verb    launch  light               -         -       -      -               light verb: takes the noun's event
 
-- pos: `verb` (matched on verb lemmas) or `noun` (nominal triggers, matched on noun lemmas).
+- pos: `verb` (matched on verb lemmas), `noun` (nominal triggers, matched on noun lemmas) or
+  `judgement` (an evaluative adjective or noun, "selfish", "mistake": the speaker of a reported
+  sentence judging an actor, "X said the US' selfish behaviour ..." -> X ACCUSE US).
 - requires: `-`, or `;`-separated constraints: `dobj=a|b` (direct object lemma), `prt=x` (particle),
   `prep=x` (a preposition attached to the trigger), `light` (a light verb: "hold talks", "launch an
   attack" take the type of their object noun, which must itself be a noun trigger), `source=x`
@@ -37,7 +39,7 @@ PLOVER_QUAD = {
 
 @dataclass(frozen=True)
 class Trigger:
-    pos: str  # "verb" | "noun"
+    pos: str  # "verb" | "noun" | "judgement"
     lemma: str
     type: str | None  # None for light verbs
     mode: str | None
@@ -124,8 +126,8 @@ def _read_tsv(name: str) -> tuple[str, Iterator[tuple[int, list[str]]]]:
 def _trigger(row: list[str], line: int) -> Trigger:
     cells = row + [""] * (8 - len(row))
     pos, lemma, requires, type_, mode, cameo, target, notes = cells[:8]
-    if pos not in ("verb", "noun"):
-        raise ValueError(f"events.tsv line {line}: pos must be verb or noun, not {pos!r}")
+    if pos not in ("verb", "noun", "judgement"):
+        raise ValueError(f"events.tsv line {line}: pos must be verb, noun or judgement, not {pos!r}")
     light = False
     dobj: frozenset[str] = frozenset()
     prt = prep = source_prep = None
