@@ -423,9 +423,10 @@ def test_an_undated_title_and_surname_take_the_country_every_listed_holder_share
     ("The Dutch said they would send a frigate.", "Dutch", "NLD"),
     ("Officials said the Chinese had protested.", "Chinese", "CHN"),
 ])
-def test_the_plural_demonym_names_the_state(pipeline, sentence, mention, country):
+def test_the_plural_demonym_names_the_nation(pipeline, sentence, mention, country):
+    # a group of that country: a government, a people or a team, which the text decides
     a = actor_of(code(pipeline, HEADLINE + sentence), mention)
-    assert (a.country, a.kind) == (country, "country")
+    assert (a.country, a.kind) == (country, "group")
 
 
 def test_their_forces_are_the_forces_of_the_subject(pipeline):
@@ -444,3 +445,9 @@ def test_ministers_of_both_countries_are_of_no_single_country(pipeline):
     c = code(pipeline, HEADLINE + "Chile and Peru signed a treaty. It followed a meeting of defence ministers "
              "of both countries.", outlet="BBC News")
     assert actor_of(c, "defence ministers").country is None
+
+
+def test_an_outlet_gives_no_country_in_a_story_about_another_country(pipeline):
+    text = HEADLINE + ("Germany's economy slowed, German data showed. Berlin blamed weak exports from Germany. "
+                       "Economy Minister Klaus Brenner said Germany would recover.")
+    assert actor_of(code(pipeline, text, outlet="BBC News"), "Klaus Brenner").country is None

@@ -360,3 +360,9 @@ def test_a_commanders_order_is_the_commanders_act(pipeline):
 def test_a_possessive_with_a_curly_apostrophe_is_the_source(pipeline):
     c = code(pipeline, HEADLINE + "Prices rose after the US\u2019 withdrawal from the Paris agreement.")
     assert {t for t, s, _ in dyads(c) if s == "USA"} & {"REJECT", "RETREAT"}
+
+
+def test_only_a_gerund_of_time_order_inherits_the_main_subject(pipeline):
+    # "accused X of attacking Y": the attack is X's, not the accuser's
+    c = code(pipeline, HEADLINE + "Ghanaian President Kofi Mensah accused Togo of attacking Benin.")
+    assert ("ASSAULT", "GHA", "BEN") not in dyads(c)

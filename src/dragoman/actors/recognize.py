@@ -455,10 +455,10 @@ class Recognizer:
         """A plural demonym used as a noun ("Iranians") names the people of a country."""
         tok = span.root
         if len(span) == 1 and _nation_noun(tok) and entry.country:
-            # "The Spanish have put their forces on standby", "the French said": the state
-            name = self.gaz.country_name(entry.country)
+            # "The Spanish have put their forces on standby", "the French won": the nation, a group
+            # (a government, a people or a team: the text decides, the country is what is sure)
             return Candidate(b, span.start, span.end, tok.i, offset + span.start_char, offset + span.end_char,
-                             "country", span.text, name=name, country=entry.country, sector="GOV", how="demonym")
+                             "group", span.text, country=entry.country, sector=None, how="demonym", name="people")
         if tok.pos_ in ("NOUN", "PROPN") and tok.tag_ in ("NNS", "NNPS") and tok.dep_ not in ("amod", "compound"):
             return Candidate(b, span.start, span.end, tok.i, offset + span.start_char, offset + span.end_char, "group",
                              span.text, country=entry.country, sector="CVL", how="demonym", name="people")

@@ -206,10 +206,17 @@ class Resolver:
         # for a listed person only in a text that names that person's state.
         context = frozenset(c.country for c in candidates if c.country and c.kind != "pronoun")
         # Unnamed groups and offices fall back on the dateline's country, else the document's own.
-        group_country = home_country or dominant_country(candidates) or outlet_country
+        dominant = dominant_country(candidates)
+        group_country = home_country or dominant
+        # The outlet's country serves for officials only in a text about that country or about no
+        # one country: a BBC story on Germany's economy minister is not about a British one.
+        if outlet_country is not None and dominant not in (None, outlet_country) and outlet_country not in context:
+            outlet_country = None
 
-        def official_home(office: str | None) -> str | None:
-            return home_country or (outlet_country if self.post_exists(office, outlet_country) else None)
+        def official_home(c: Candidate) -> str | None:
+            if c.sector not in OFFICIAL_SECTORS:
+                return None
+            return outlet_country if self.post_exists(c.office or c.text, outlet_country) else None
         people: list[_Person] = []
         assigned: list[tuple[Candidate, object]] = []  # (candidate, _Person | Actor)
         recent: list[_Person] = []  # people in order of last mention
@@ -290,10 +297,10 @@ class Resolver:
                     assigned.append((c, p))
                 else:
                     assigned.append((c, self._office_actor(
-                        c, official_home(c.office or c.text) or _fallback(c, home_country, group_country))))
+                        c, _fallback(c, home_country, group_country) or official_home(c))))
             elif c.kind == "office":
                 assigned.append((c, self._office_actor(
-                    c, official_home(c.office or c.text) or _fallback(c, home_country, group_country))))
+                    c, _fallback(c, home_country, group_country) or official_home(c))))
             elif c.kind == "pair":
                 for actor in self._pair(c, assigned):
                     assigned.append((c, actor))

@@ -143,8 +143,8 @@ class Coder:
         for trig in self.index.get(("verb", lemma), ()):
             if trig.light:
                 for o in objs:
-                    if any(c.dep_ == "poss" for c in o.children):
-                        continue  # "have X's meeting with Y": X's act, coded from the noun
+                    if any(c.dep_ == "poss" and c.pos_ != "PRON" for c in o.children):
+                        continue  # "have X's meeting with Y": X's act, coded from the noun ("their" is no other)
                     for nt in self.index.get(("noun", _lemma(o)), ()):
                         if self._noun_ok(o, nt):
                             return nt, o
@@ -235,7 +235,8 @@ class Coder:
                 return [cur.head]
             # "X received Y hours after conferring with Z", "before leaving for Z": a gerund under a
             # preposition of the verb is done by the verb's subject
-            if cur.dep_ == "pcomp" and cur.tag_ == "VBG" and cur.head.dep_ == "prep" and cur.head.head.pos_ in ("VERB", "AUX"):
+            if (cur.dep_ == "pcomp" and cur.tag_ == "VBG" and cur.head.dep_ == "prep"
+                    and cur.head.lower_ in _SEQUENCE_PREPS and cur.head.head.pos_ in ("VERB", "AUX")):
                 cur = cur.head.head
                 continue
             break
@@ -297,7 +298,7 @@ class Coder:
                        for g in c.children if g.dep_ == "pobj"]
             # "ministers of both countries": the ministers of each country
             parties = [_of_whom(p) if not any(r.country for r in self._actors(b, [p], where)) else p for p in parties]
-            if len(self._actors(b, parties, where)) >= 2:
+            if len(self._actors(b, parties, where)) == 2:  # two parties, not a list of many
                 sources, rule = parties, "noun-parties"
         cop = _copula_of(n)
         if not sources and cop is not None:
@@ -424,8 +425,10 @@ _TIME_PREPS = {"before", "after", "during", "following", "ahead", "since", "at",
 # Verbs of command: their object's act is the commander's ("ordered the destruction of X").
 _COMMANDS = {"order", "authorize", "authorise", "approve", "command", "direct"}
 # Verbs of going somewhere or meeting, whose purpose clause says what happens there.
-_JOURNEYS = {"go", "travel", "come", "arrive", "fly", "head", "leave", "return", "visit", "meet", "gather",
-             "convene", "stop", "land", "be"}
+_JOURNEYS = {"go", "travel", "arrive", "fly", "head", "leave", "return", "visit", "meet", "gather",
+             "convene", "stop", "land"}
+# Prepositions of time order whose gerund is done by the main subject ("after conferring with X").
+_SEQUENCE_PREPS = {"after", "before", "while", "upon"}
 _REPORTING = {"say", "tell", "add", "note", "state", "report", "claim", "announce", "stress", "insist", "write",
               "confirm", "declare"}
 
@@ -613,13 +616,13 @@ def _location(pb: ParsedBlock, trig: Token, where, b: int) -> Location | None:
 def _planned_mentions(events: list[CodedEvent]) -> list[CodedEvent]:
     """A noun that names an act the text announced earlier is that planned act: "X will visit Moscow
     on Wednesday ... Y described X's visit as important" does not say the visit took place. A noun
-    trigger with no status of its own and no date of its own takes the status of the last verb
-    before it that coded the same type and actors, when that one was not occurred."""
+    trigger with no status of its own and no date of its own is future when the last verb before
+    it that coded the same type and actors was."""
     last: dict[tuple, str] = {}
     out = []
     for e in events:
         k = (e.type, e.source.actor_id if e.source else None, e.target.actor_id if e.target else None)
-        if e.rule.startswith("noun") and e.status == OCCURRED and last.get(k, OCCURRED) != OCCURRED and not any(
+        if e.rule.startswith("noun") and e.status == OCCURRED and last.get(k) == FUTURE and not any(
                 t.ent_type_ in ("DATE", "TIME") for t in e.trigger.subtree):
             e = replace(e, status=last[k], rule=f"{e.rule}+planned")
         elif not e.rule.startswith(("noun", "future-")):
