@@ -64,7 +64,7 @@ class Pipeline:
 
     def code(self, documents: Iterable[Document], settle: bool = True) -> Iterator[CodedDocument]:
         """Code documents one by one. With `settle=False` events of people the document leaves
-        without country or sector are kept for `dragoman.actors.link` to place (see `settle`)."""
+        without country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
         cleaned = (clean(d) for d in documents)
         for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size):
             coded = self.code_parsed(parsed)

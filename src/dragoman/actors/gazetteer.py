@@ -269,15 +269,15 @@ class Gazetteer:
 
         offices: dict[str, _Office] = {}
         for row in tables["offices.tsv"].rows:
-            phrase = _office_key(check.text(row, "office"))
+            phrase = office_key(check.text(row, "office"))
             role = check.choice(row, "role", OFFICE_ROLES)
             entry = Entry(phrase, phrase, check.country(row), check.sector(row, required=True), "office")
             offices[phrase] = _Office(entry, role == "generic")
         nominals: dict[str, Entry] = {}
         for row in tables["nominals.tsv"].rows:
-            noun = _office_key(check.text(row, "noun"))
+            noun = office_key(check.text(row, "noun"))
             nominals[noun] = Entry(noun, noun, None, check.sector(row, required=True), "nominal")
-        honorifics = frozenset(_office_key(check.text(r, "honorific")) for r in tables["honorifics.tsv"].rows)
+        honorifics = frozenset(office_key(check.text(r, "honorific")) for r in tables["honorifics.tsv"].rows)
         for h in honorifics:
             if " " in h:
                 raise GazetteerError(f"honorifics.tsv: {h!r} has several words. List one word per row.")
@@ -336,7 +336,7 @@ class Gazetteer:
         office must not name a country, people or organisation: "Brazilian President" is a country
         plus an office, for the caller to split. A generic role word ("spokesman", "leader") takes its
         sector from the nearest institution before it ("army spokesman" -> MIL)."""
-        words = _office_key(text).split()
+        words = office_key(text).split()
         while words and words[0] in DETERMINERS:
             words = words[1:]
         if words and words[-1] in OFFICE_CONNECTORS:
@@ -376,12 +376,12 @@ class Gazetteer:
     def generic_office(self, word: str) -> bool:
         """Whether an office word is a generic role ("adviser", "spokesman") whose sector comes from
         the institution it serves."""
-        office = self._offices.get(_office_key(word))
+        office = self._offices.get(office_key(word))
         return office is not None and office.generic
 
     def nominal(self, lemma: str) -> Entry | None:
         """The group or institution a noun (its lemma or the word as written) names on its own, or None."""
-        return self._nominals.get(_office_key(lemma))
+        return self._nominals.get(office_key(lemma))
 
     def outlet_country(self, outlet: str | None, url: str | None = None) -> str | None:
         """The country a national outlet reports from: by its name, else by its url's listed domain,
@@ -605,6 +605,6 @@ def _host(url: str | None) -> str:
     return m.group(1).lower().rstrip(".") if m else ""
 
 
-def _office_key(text: str) -> str:
+def office_key(text: str) -> str:
     """Lowercase, accent-free office or noun phrase: "Vice-President" -> "vice president"."""
     return fold(surface(text, keep_article=True)).strip()

@@ -23,7 +23,7 @@ from rapidfuzz import fuzz
 
 from ..schema import Actor, ActorRef, Mention
 from .dictionary import SURNAME_SIMILARITY, ActorDictionary, Known, given_names_fit
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, office_key
 from .recognize import Candidate
 
 # A document is "about" one country when that country has at least this share of the country
@@ -152,7 +152,7 @@ class Resolver:
                 if e.kind != "person" or e.sector != "GOV" or not e.office or not e.country:
                     continue
                 post = gazetteer.office(e.office)
-                if post is not None and post.name == _office_words(e.office):
+                if post is not None and post.name == office_key(e.office):
                     self.posts.setdefault(post.name, set()).add(e.country)
 
     def _post_country(self, surname: str, office: str, context: frozenset[str]) -> str | None:
@@ -213,10 +213,11 @@ class Resolver:
         if outlet_country is not None and dominant not in (None, outlet_country) and outlet_country not in context:
             outlet_country = None
 
+        def outlet_for(office: str | None) -> str | None:
+            return outlet_country if self.post_exists(office, outlet_country) else None
+
         def official_home(c: Candidate) -> str | None:
-            if c.sector not in OFFICIAL_SECTORS:
-                return None
-            return outlet_country if self.post_exists(c.office or c.text, outlet_country) else None
+            return outlet_for(c.office or c.text) if c.sector in OFFICIAL_SECTORS else None
         people: list[_Person] = []
         assigned: list[tuple[Candidate, object]] = []  # (candidate, _Person | Actor)
         recent: list[_Person] = []  # people in order of last mention
@@ -256,7 +257,7 @@ class Resolver:
                 if p.sector is None or (p.sector == "REL" and c.sector not in (None, "REL")):
                     p.sector = c.sector
                 p.office = p.office or c.office
-                p.outlet = outlet_country if self.post_exists(p.office, outlet_country) else None
+                p.outlet = outlet_for(p.office)
                 if c.counterpart and p.sector is None:
                     # "his Russian counterpart X": X holds the post of the person the possessive names.
                     other = _antecedent(c, assigned)
@@ -332,7 +333,7 @@ class Resolver:
                 # "President Bush" in an undated text: every listed President Bush was American
                 country = self._post_country(p.surname, office, context)
             if country is None and sector in OFFICIAL_SECTORS:
-                country = home_country or (outlet_country if self.post_exists(office, outlet_country) else None)
+                country = home_country or outlet_for(office)
             person_actor[id(p)] = Actor(
                 actor_id=make_actor_id(name, country), name=name, country=country, sector=sector,
                 kind="person", office=office, aliases=tuple(dict.fromkeys(p.aliases)),
@@ -438,10 +439,6 @@ class Resolver:
         name = c.name or c.text
         kind = "country" if c.kind == "country" else "organization"
         return Actor(make_actor_id(name, c.country), name, c.country, c.sector, kind, aliases=(c.text,))
-
-
-def _office_words(office: str) -> str:
-    return " ".join(office.lower().replace("-", " ").replace(".", "").split())
 
 
 def _fallback(c: Candidate, home_country: str | None, group_country: str | None) -> str | None:

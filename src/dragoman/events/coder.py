@@ -346,7 +346,6 @@ class Coder:
             tgt_refs = [None]
         status = self._status(trig_tok, status_from)
         location = _location(pb, trig_tok, where, b)
-        kinds = {rm.actor.actor_id: rm.actor.kind for t in sources for rm in _actors_for(b, t, where)}
         announcer = _announcer(b, trig_tok, where) if status == FUTURE else None
         for s, t in [(s, t) for s in src_refs for t in tgt_refs] + pairs:
             if not (_political(s) or _pending(s, where)) or (t is not None and not (_political(t) or _pending(t, where))):
@@ -360,7 +359,7 @@ class Coder:
             if status == FUTURE and trig.type in COOPERATIVE_FUTURE_TO_AGREE:
                 # "President X announced that the US will ...": X agreed, for the state X leads
                 agent = announcer if announcer is not None and announcer.country == s.country and \
-                    kinds.get(s.actor_id) != "person" and (t is None or announcer.actor_id != t.actor_id) else s
+                    where.kinds.get(s.actor_id) != "person" and (t is None or announcer.actor_id != t.actor_id) else s
                 yield CodedEvent("AGREE", None, PLOVER_QUAD["AGREE"], "03", OCCURRED, agent, t, via, location, sent,
                                  pb, trig_tok, ev.confidence, f"future-{trig.type.lower()}-as-agree", announced=True)
 
