@@ -44,9 +44,9 @@ EVENTS_FLAT = ["doc_id", "event_id", "type", "mode", "quad", "cameo_root", "stat
                "location_name", "location_country", "location_text", "location_start", "location_end",
                "evidence", "start", "end", "trigger", "confidence", "coder_version",
                "trigger_start", "trigger_end", "rule"]
-QUOTES_JSONL = ["doc_id", "quote_id", "speaker", "text", "start", "end", "direct"]
-QUOTES_FLAT = ["doc_id", "quote_id", "speaker_name", "speaker_country", "speaker_sector", "text", "start", "end",
-               "direct"]
+QUOTES_JSONL = ["doc_id", "quote_id", "speaker", "text", "start", "end", "direct", "cue"]
+QUOTES_FLAT = ["doc_id", "quote_id", "speaker_name", "speaker_country", "speaker_sector", "speaker_text",
+               "speaker_start", "speaker_end", "text", "start", "end", "direct", "cue"]
 ACTORS = ["actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
           "first_seen", "last_seen"]
 DOCUMENTS = ["doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
@@ -101,7 +101,7 @@ def coded_a() -> CodedDocument:
                    target=ref(t, "esp-sanchez", "Ana Sánchez", "ESP", "GOV", "Sánchez", nth=1),
                    via=ref(t, "p-lind", "Bo Lind", None, None, "Bo Lind"))
     quote = Quote("a-doc:q0", "a-doc", ref(t, "esp-sanchez", "Ana Sánchez", "ESP", "GOV", "Sánchez", nth=2),
-                  "We remain close partners,", *at(t, "We remain close partners,"), True)
+                  "We remain close partners,", *at(t, "We remain close partners,"), True, "said")
     actors = (Actor("esp-sanchez", "Ana Sánchez", "ESP", "GOV", "person", "Foreign Minister",
                     ("Sánchez", "Ana Sánchez")),
               Actor("che-keller", "Jürg Keller", "CHE", "GOV", "person", "Envoy", ("Keller",)),
@@ -121,7 +121,8 @@ def coded_b() -> CodedDocument:
     t = doc.text
     shelled = event(doc, 0, t, "shelled", type="ASSAULT", quad=4, cameo_root="19",
                     source=ref(t, "grp-rebels", "rebels", None, "REB", "Rebels"), confidence=0.6)
-    quote = Quote("b-doc:q0", "b-doc", None, "Rebels shelled a village", *at(t, "Rebels shelled a village"), False)
+    quote = Quote("b-doc:q0", "b-doc", None, "Rebels shelled a village", *at(t, "Rebels shelled a village"), False,
+                  "said")
     actors = (Actor("grp-rebels", "rebels", None, "REB", "group"),)
     mentions = (Mention("grp-rebels", "Rebels", 0, 6, "nominal"),)
     return CodedDocument(doc, (Block(0, len(t), "body"),), actors, mentions, (shelled,), (quote,), n_sentences=1)
@@ -225,8 +226,10 @@ def test_jsonl_quotes_nest_the_speaker(store, tmp_path):
     out = tmp_path / "quotes.jsonl"
     export(store, "quotes", "jsonl", out)
     said, reported = read_jsonl(out)
-    assert said["speaker"] == {"name": "Ana Sánchez", "country": "ESP", "sector": "GOV"}
-    assert (said["text"], said["direct"]) == ("We remain close partners,", True)
+    # the speaker's words are the last "Sánchez" of TEXT_A, at 175-182 (counted by hand)
+    assert said["speaker"] == {"name": "Ana Sánchez", "country": "ESP", "sector": "GOV", "text": "Sánchez",
+                               "start": 175, "end": 182}
+    assert (said["text"], said["direct"], said["cue"]) == ("We remain close partners,", True, "said")
     assert reported["speaker"] is None and reported["direct"] is False
 
 

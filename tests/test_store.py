@@ -78,8 +78,9 @@ def coded_1(doc_id: str = "art-1", published: str | None = "2024-05-04") -> Code
     visit = event(doc, 1, "Varga will visit Berlin, aides said.", "visit", mode="visit", status="future",
                   source=ref(t, "hun-varga", "Tomas Varga", "HUN", "Varga", nth=1), rule="visit-X")
     quotes = (Quote(f"{doc_id}:q0", doc_id, ref(t, "deu-brandt", "Ilse Brandt", "DEU", "Brandt", nth=1),
-                    "Our talks were frank.", *at(t, "Our talks were frank."), True),
-              Quote(f"{doc_id}:q1", doc_id, None, "Varga will visit Berlin", *at(t, "Varga will visit Berlin"), False))
+                    "Our talks were frank.", *at(t, "Our talks were frank."), True, "said"),
+              Quote(f"{doc_id}:q1", doc_id, None, "Varga will visit Berlin", *at(t, "Varga will visit Berlin"), False,
+                    "said"))
     actors = (Actor("deu-brandt", "Ilse Brandt", "DEU", "GOV", "person", "Chancellor", ("Brandt",)),
               Actor("hun-varga", "Tomas Varga", "HUN", "GOV", "person", "Prime Minister", ("Varga",)))
     mentions = (mention(t, "deu-brandt", "Chancellor Ilse Brandt", "title"), mention(t, "deu-brandt", "Brandt", nth=1),

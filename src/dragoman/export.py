@@ -65,10 +65,11 @@ Fields of an actor object (`source`, `target`, `via`; CSV/TSV/Parquet `source_na
 |---|---|
 | `doc_id` | the document |
 | `quote_id` | unique id, `DOC_ID:qN` |
-| `speaker` | `{name, country, sector}` of the speaker, or null when no known actor said it (CSV/TSV/Parquet: `speaker_name`, `speaker_country`, `speaker_sector`) |
-| `text` | what was said, as written |
+| `speaker` | `{name, country, sector, text, start, end}` of the speaker: the resolved actor, and the words that name them where the quote is attributed ("he", "the Iranian diplomat") with their offsets; null when no one can be named (CSV/TSV/Parquet: `speaker_name`, `speaker_country`, ...) |
+| `text` | what was said, as written (without the quote marks) |
 | `start`, `end` | offsets of `text` in the document text |
-| `direct` | true for a direct (quoted) statement, false for reported speech |
+| `direct` | true for words in quote marks (a whole statement or a partial quote), false for reported speech ("X said that ...", "according to X, ...") |
+| `cue` | the reporting words: "said", "told reporters", "went on to say", "according to", "called"; null when the speaker was carried over from the previous quote or none was found |
 
 ## actors
 One row per resolved actor, over all documents in the store.
@@ -136,7 +137,7 @@ FORMATS = ("jsonl", "csv", "tsv", "parquet")
 EVENTS = ("doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
           "date_source", "source", "target", "via", "location", "evidence", "start", "end", "trigger",
           "confidence", "coder_version", "trigger_start", "trigger_end", "rule")
-QUOTES = ("doc_id", "quote_id", "speaker", "text", "start", "end", "direct")
+QUOTES = ("doc_id", "quote_id", "speaker", "text", "start", "end", "direct", "cue")
 ACTORS = ("actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
           "first_seen", "last_seen")
 DOCUMENTS = ("doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
@@ -145,7 +146,7 @@ REJECTIONS = ("run_id", "input", "record", "reason", "fix", "at")
 
 ROLE_FIELDS = ("name", "country", "sector", "text", "start", "end")
 LOCATION_FIELDS = ("name", "country", "text", "start", "end")
-SPEAKER_FIELDS = ("name", "country", "sector")
+SPEAKER_FIELDS = ("name", "country", "sector", "text", "start", "end")
 NESTED = (("source", ROLE_FIELDS), ("target", ROLE_FIELDS), ("via", ROLE_FIELDS),
           ("location", LOCATION_FIELDS), ("speaker", SPEAKER_FIELDS))
 

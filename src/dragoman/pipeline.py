@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from . import __version__, dates, quotes
-from .actors import ActorDictionary, ActorStage, DocumentActors, Gazetteer, actor_ref
+from .actors import ActorDictionary, ActorStage, Gazetteer
 from .actors.link import ActorMemory, link_batch
 from .clean import clean
 from .events.coder import CODER_VERSION, Coder, CodedEvent, settle_events
@@ -31,7 +31,6 @@ from .schema import (
     EventDate,
     EVENT_DATE_PUBLICATION,
     EVENT_DATE_UNRESOLVED,
-    Quote,
     Rejection,
     RunSummary,
 )
@@ -76,7 +75,7 @@ class Pipeline:
         events = tuple(
             self._event(doc, n, ev) for n, ev in enumerate(self.coder(parsed, actors))
         )
-        found = tuple(self._quotes(parsed, actors))
+        found = quotes.attribute(parsed.document.doc_id, quotes.find_quotes(parsed), actors)
         return CodedDocument(
             document=doc,
             blocks=parsed.clean.blocks,
@@ -123,40 +122,10 @@ class Pipeline:
             rule=ev.rule,
         )
 
-    def _quotes(self, parsed: ParsedDocument, actors: DocumentActors) -> Iterator[Quote]:
-        doc = parsed.document
-        previous = None  # the last speaker who is a named person
-        for n, q in enumerate(quotes.find_quotes(parsed)):
-            rm = _speaker(actors, q.speaker_start, q.speaker_end)
-            if rm is not None and rm.candidate.kind == "office" and previous is not None and (
-                rm.actor.country in (None, previous.actor.country)
-            ):
-                # "..., said the former deputy foreign minister": a description that names no one
-                # else refers back to the last named speaker (journalists vary how they name people).
-                rm = previous
-            if rm is not None and rm.actor.kind == "person" and rm.candidate.kind in ("person", "pronoun"):
-                previous = rm
-            speaker = actor_ref(rm) if rm is not None else None
-            yield Quote(f"{doc.doc_id}:q{n}", doc.doc_id, speaker, q.text, q.start, q.end, q.direct)
-
-
 def _precision(value: str | None) -> str | None:
     if not value:
         return None
     return {10: "day", 7: "month", 4: "year"}.get(len(value))
-
-
-def _speaker(actors: DocumentActors, start: int | None, end: int | None):
-    """The resolved mention that overlaps the speaker span most, or None."""
-    if start is None or end is None:
-        return None
-    best, best_overlap = None, 0
-    for rm in actors.resolved:
-        c = rm.candidate
-        overlap = min(end, c.end) - max(start, c.start)
-        if overlap > best_overlap:
-            best, best_overlap = rm, overlap
-    return best
 
 
 # -- a whole run ------------------------------------------------------------------------------

@@ -1,13 +1,18 @@
 """Quotes stage: quotations and the span of whoever is quoted.
 
-Reads: a `ParsedDocument` (one spaCy `Doc` per kept block, i.e. per paragraph).
-Returns: `QuoteCandidate`s, in document order; the pipeline resolves each speaker span to an actor.
+Reads: a `ParsedDocument` (one spaCy `Doc` per kept block, i.e. per paragraph) and, to name the
+speakers, the document's `DocumentActors`.
+Returns: `find_quotes` gives `QuoteCandidate`s (quoted words, speaker span, cue) in document order;
+`attribute` turns them into `Quote`s whose speaker is the actor the actors stage resolved there.
 
-Direct quotes are found from the quote marks of each paragraph (straight and curly double quotes;
-single quotes are left alone, being indistinguishable from apostrophes) and attributed, in order:
+Direct quotes are found from the quote marks of each paragraph (`quotemarks.quote_spans`) and
+attributed, in order:
   1. syntax: a reporting verb (or "according to") governing the quoted words, or attached to them
      ("..., Velayati said, ..." parsed as parataxis), or a naming verb
-     (`called the neighbours "important friends"`); the speaker is that verb's subject;
+     (`called the neighbours "important friends"`); the speaker is that verb's subject. The chain
+     from the quote up to the verb must run through what is said (complement, object), not through
+     the circumstances (`Voicing concern about the "delicate conditions", X said ...`: an adverbial
+     before the verb);
   2. surface, for parses that missed the link: a reporting verb right after the closing mark
      (`," he noted.`) or just before an opening mark that follows a colon or comma (`X said: "`);
   3. the subject of the verb governing a partial quote when that subject is a name, a personal
@@ -17,15 +22,13 @@ single quotes are left alone, being indistinguishable from apostrophes) and attr
      quote reached the paragraph's last sentence and this paragraph opens with a quote.
 Otherwise the speaker stays None: never a guess, and never a name inside the quote itself.
 
-Scare quotes: a quote of at most `SCARE_MAX_WORDS` words inside a sentence (`the "rebellious"
-president`) that no reporting or naming verb governs is skipped, not returned: it is an author's
-marking of a word, not a statement by anyone.
+Scare quotes: a quote of at most `SCARE_MAX_WORDS` words inside a sentence is skipped, not
+returned, when no reporting or naming verb governs it, or when it only modifies a word outside it
+(`the "selfish" U.S. behaviour`, even in reported speech): it is an author's marking of a word,
+not a statement by anyone.
 
-Unbalanced marks never run away: a stray closing mark is dropped, and an opening mark that is
-never closed is dropped too, unless news style left it open on purpose because the quote goes on
-in a new paragraph: it opens a sentence (or follows a colon) and its words end with a full stop
-right before the next opening mark or the end of the paragraph. Such a quote never leaves its
-paragraph. (Paragraph breaks lost in extraction are handled alike: `"A. "B."` is two quotes.)
+A quote never leaves its paragraph (a quote left open on purpose ends with the paragraph; the next
+paragraph's opening mark starts a new quote).
 
 Indirect speech: the complement clause of a reporting verb outside quotes ("Qassemi said (that)
 the talks failed") and the clause qualified by "according to X" are returned with `direct=False`.
@@ -39,34 +42,26 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
 
+from .actors import DocumentActors, actor_ref
+from .actors.resolve import ResolvedMention
 from .parse import ParsedBlock, ParsedDocument
+from .schema import ActorRef, Quote
+from .quotemarks import AFTER_CLOSE, MARKS, QuoteSpan, quote_spans
+from .vocabulary import REPORTING_LEMMAS
 
-# Verbs whose subject is the author of the words they report (lemmas).
-REPORTING_LEMMAS = frozenset(
-    """say tell note add stress continue ascertain speculate write insist warn argue explain claim
-    declare announce state remark comment observe emphasize emphasise underline underscore affirm
-    assert reiterate repeat confirm deny acknowledge admit reply respond answer maintain contend
-    tweet post recall predict urge ask suggest concede complain allege vow pledge promise""".split()
-)
 # Reporting lemmas with common non-reporting senses ("talks will continue", "add troops"): they
 # attribute a quote only when directly linked to it, not from anywhere up the parse.
 WEAK_REPORTING_LEMMAS = frozenset({"continue", "add", "post", "repeat", "answer", "ask", "observe"})
 # Verbs that put quoted words in their subject's mouth without reporting speech (active voice only).
+# Verbs of judging speech acts count alike: `praised the "spirit of cooperation"` quotes the praise.
 NAMING_LEMMAS = frozenset(
-    "call describe term dub label brand hail denounce condemn characterize characterise".split()
+    """call describe term dub label brand hail denounce condemn characterize characterise praise
+    welcome applaud commend criticise criticize slam decry deplore dismiss""".split()
 )
 # Reporting verbs whose addressee belongs to the cue ("told reporters").
 ADDRESSEE_LEMMAS = frozenset({"tell"})
 # Verbs that introduce a reporting verb as their complement ("went on to say").
 LEAD_IN_LEMMAS = frozenset({"go", "continue"})
-
-OPENING_MARKS = "“„‟«"
-CLOSING_MARKS = "”»"
-STRAIGHT_MARK = '"'
-MARKS = OPENING_MARKS + CLOSING_MARKS + STRAIGHT_MARK
-# Characters that may sit right before an opening mark / right after a closing mark.
-_BEFORE_OPEN = "([{—–-/"
-_AFTER_CLOSE = ".,;:!?)]}…—–-"
 
 _TRAILING_PUNCT = frozenset(".,;:—–-")
 _DATELINE = re.compile(r"[A-Z][A-Z .,'-]+(?:\([^)]*\))?\s*[–—-]+\s+")
@@ -80,6 +75,12 @@ LEAD_WINDOW = 15
 
 _LINK_DEPS = ("ccomp", "parataxis", "dobj", "oprd", "xcomp", "advcl", "conj")  # quote -> its verb
 _ATTACHED_DEPS = ("parataxis", "ccomp", "advcl", "conj", "prep")  # verb -> the quote it reports
+# A reporting verb reached from a quote through one of these, fronted before the verb, is not what
+# reports it: `Voicing concern about the "delicate conditions", X said ...` quotes the circumstances.
+_ADJUNCT_DEPS = ("advcl", "npadvmod", "advmod", "prep", "agent", "dep")
+# A short quote hanging on a noun outside it as one of these is a word the author marks (`the
+# "selfish" behaviour`), even in reported speech.
+_MODIFIER_DEPS = ("amod", "compound", "nmod", "nummod", "advmod")
 _CLIMB_DEPS = ("advcl", "xcomp", "conj", "pcomp")  # a subjectless verb shares its head's subject
 _NP_DROP_DEPS = ("relcl", "acl", "advcl", "cc", "conj")  # commas stay inside, edges are trimmed
 _PERSONAL_PRONOUNS = frozenset("he she they i we you".split())
@@ -99,21 +100,13 @@ class QuoteCandidate:
     direct: bool  # False for indirect speech ("X said that ...": the complement clause)
     speaker_start: int | None
     speaker_end: int | None
+    speaker_head: int | None  # offset of the speaker phrase's head word ("spokesman" in "Blair's spokesman")
     cue: str | None  # the reporting verb or phrase: "said", "told reporters", "according to"
 
 
 @dataclass(frozen=True)
-class QuoteSpan:
-    """The inside of a pair of quote marks in a paragraph: offsets into the paragraph text."""
-
-    start: int
-    end: int
-    closed: bool  # False: no closing mark, the quote runs to the end of the paragraph
-
-
-@dataclass(frozen=True)
 class _Attribution:
-    speaker: tuple[int, int] | None  # document offsets of the speaker expression
+    speaker: tuple[int, int, int] | None  # document offsets of the speaker phrase: start, end, head
     cue: str | None
     verb: int | None  # token index (in the block's Doc) of the cue verb, for continuations
 
@@ -138,65 +131,6 @@ def find_quotes(parsed: ParsedDocument) -> list[QuoteCandidate]:
     return sorted(found, key=lambda q: (q.start, q.end, not q.direct))
 
 
-# -- quote marks ------------------------------------------------------------------------------
-
-def quote_spans(text: str) -> list[QuoteSpan]:
-    """The quotes of one paragraph: pairs of double quote marks, with strays dropped."""
-    spans: list[QuoteSpan] = []
-    open_at: int | None = None
-    for i, ch in enumerate(text):
-        if ch not in MARKS:
-            continue
-        if _is_opening(text, i, open_at is not None):
-            if open_at is not None and _left_open(text, open_at, i):
-                spans.append(QuoteSpan(open_at + 1, i, False))
-            open_at = i  # an unclosed opening mark not left open on purpose was a stray
-        elif open_at is not None:
-            spans.append(QuoteSpan(open_at + 1, i, True))
-            open_at = None
-    if open_at is not None and _left_open(text, open_at, len(text)):
-        spans.append(QuoteSpan(open_at + 1, len(text), False))
-    return [s for s in (_trim(text, s) for s in spans) if s is not None]
-
-
-def _is_opening(text: str, i: int, inside: bool) -> bool:
-    """Whether the mark at `i` opens a quote: by its neighbours, else its glyph, else toggling."""
-    before = text[i - 1] if i > 0 else " "
-    after = text[i + 1] if i + 1 < len(text) else " "
-    open_side = before.isspace() or before in _BEFORE_OPEN
-    close_side = after.isspace() or after in _AFTER_CLOSE
-    if open_side and not close_side:
-        return True
-    if close_side and not open_side:
-        return False
-    if text[i] in OPENING_MARKS:
-        return True
-    if text[i] in CLOSING_MARKS:
-        return False
-    return not inside
-
-
-def _left_open(text: str, open_at: int, end: int) -> bool:
-    """News style leaves a quote open when it goes on in a new paragraph (whose opening mark
-    follows, here or in the next block): a whole-sentence quote opened after a colon or at a
-    sentence start, and ended by a full stop before the next opening mark or the paragraph end."""
-    before = text[:open_at].rstrip()
-    opens_sentence = before == "" or before[-1] in ":.?!…" + MARKS
-    return opens_sentence and text[open_at + 1 : end].rstrip()[-1:] in tuple(".?!…:")
-
-
-def _trim(text: str, span: QuoteSpan) -> QuoteSpan | None:
-    """Drop surrounding spaces and the comma that belongs to the attribution (`...," he said`)."""
-    start, end = span.start, span.end
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
-        end -= 1
-    if not any(c.isalnum() for c in text[start:end]):
-        return None
-    return QuoteSpan(start, end, span.closed)
-
-
 # -- direct quotes ----------------------------------------------------------------------------
 
 def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
@@ -219,6 +153,8 @@ def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
             or _lead_attribution(pb, span, q, inside_any, out[-1].span.end if out else 0)
         )
         n_words = sum(1 for t in tokens if t.is_alpha or t.like_num)
+        if n_words <= SCARE_MAX_WORDS and _modifies(tokens, q):
+            continue  # a marked word: see the module docstring
         if att is None and embedded and n_words <= SCARE_MAX_WORDS:
             continue  # a scare quote: see the module docstring
         if att is None and embedded:
@@ -238,6 +174,7 @@ def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
             direct=True,
             speaker_start=speaker[0] if speaker else None,
             speaker_end=speaker[1] if speaker else None,
+            speaker_head=speaker[2] if speaker else None,
             cue=att.cue if att else None,
         )
         out.append(_Direct(cand, span, att, span.end > last_sent_start or not span.closed))
@@ -254,6 +191,12 @@ def _embedded(tokens: list[Token], q: set[int]) -> bool:
     return any((t.is_alpha or t.like_num) and t.i not in q for s in sents.values() for t in s)
 
 
+def _modifies(tokens: list[Token], q: set[int]) -> bool:
+    """Whether the quoted words only modify a word outside them (`the "rebellious" president`)."""
+    roots = [t for t in tokens if t.head.i not in q and not t.is_punct]
+    return bool(roots) and all(t.dep_ in _MODIFIER_DEPS and t.head.i != t.i for t in roots)
+
+
 def _chain_attribution(pb: ParsedBlock, tokens: list[Token], q: set[int]) -> _Attribution | None:
     """A reporting or naming verb (or "according to") linked to the quote in the parse."""
     # Attached to the quoted words: `"...," he said` parsed as parataxis, or "according to X".
@@ -262,10 +205,14 @@ def _chain_attribution(pb: ParsedBlock, tokens: list[Token], q: set[int]) -> _At
             if child.i not in q and child.dep_ in _ATTACHED_DEPS and _reports(child, strong_only=False):
                 return _verb_attribution(pb, child, q)
     for root in (t for t in tokens if t.head.i not in q):
+        below = root
         for n, anc in enumerate(_ancestors_outside(root, q)):
             direct_link = n == 0 and root.dep_ in _LINK_DEPS
-            if _reports(anc, strong_only=not direct_link) or _names(anc):
+            # what is said, not the circumstances fronted before the verb ("Voicing concern about ...,")
+            content = direct_link or below.dep_ not in _ADJUNCT_DEPS or below.i > anc.i
+            if content and (_reports(anc, strong_only=not direct_link) or _names(anc)):
                 return _verb_attribution(pb, anc, q)
+            below = anc
             for child in anc.children:  # "As regards Syria, Velayati said, Tehran's ..."
                 if child.i not in q and child.dep_ == "parataxis" and _reports(child, strong_only=False):
                     return _verb_attribution(pb, child, q)
@@ -309,7 +256,7 @@ def _tail_attribution(
         return None
     after = [t for t in doc if t.idx >= span.end]
     first_word = next((t for t in after if not t.is_punct), None)
-    if first_word is None or not any(c in _AFTER_CLOSE for c in doc.text[span.end : first_word.idx]):
+    if first_word is None or not any(c in AFTER_CLOSE for c in doc.text[span.end : first_word.idx]):
         return None  # `the "plan" officials announced` is not an attribution of "plan"
     words = 0
     for t in after:
@@ -413,7 +360,7 @@ def _subject(verb: Token, q: set[int]) -> Token | None:
     return None
 
 
-def _surface_speaker(pb: ParsedBlock, verb: Token, q: set[int]) -> tuple[int, int] | None:
+def _surface_speaker(pb: ParsedBlock, verb: Token, q: set[int]) -> tuple[int, int, int] | None:
     """When the parse gave the verb no subject: the noun phrase right before or after it."""
     doc = pb.doc
     np_pos = ("PROPN", "NOUN", "PRON", "DET", "ADJ", "PART", "NUM")
@@ -432,10 +379,10 @@ def _surface_speaker(pb: ParsedBlock, verb: Token, q: set[int]) -> tuple[int, in
     chosen = left or right
     if not chosen:
         return None
-    return pb.start_of(chosen[0]), pb.end_of(chosen[-1])
+    return pb.start_of(chosen[0]), pb.end_of(chosen[-1]), pb.start_of(chosen[-1])
 
 
-def _np_offsets(pb: ParsedBlock, head: Token, q: set[int]) -> tuple[int, int] | None:
+def _np_offsets(pb: ParsedBlock, head: Token, q: set[int]) -> tuple[int, int, int] | None:
     """Document offsets of the noun phrase headed by `head`: titles, compounds, modifiers and
     of-phrases kept; relative clauses, loose appositions and coordinated phrases left out."""
     drop: set[int] = set(q)
@@ -455,7 +402,7 @@ def _np_offsets(pb: ParsedBlock, head: Token, q: set[int]) -> tuple[int, int] | 
         lo += 1
     while hi > lo and (doc[hi].is_punct or doc[hi].is_space):
         hi -= 1
-    return pb.start_of(doc[lo]), pb.end_of(doc[hi])
+    return pb.start_of(doc[lo]), pb.end_of(doc[hi]), pb.start_of(head)
 
 
 def _loose_appos(head: Token, appos: Token) -> bool:
@@ -524,6 +471,7 @@ def _indirect_quotes(pb: ParsedBlock, spans: list[QuoteSpan]) -> list[QuoteCandi
                 direct=False,
                 speaker_start=speaker[0] if speaker else None,
                 speaker_end=speaker[1] if speaker else None,
+                speaker_head=speaker[2] if speaker else None,
                 cue=att.cue,
             )
         )
@@ -582,3 +530,44 @@ def _strip_range(doc: Doc, lo: int, hi: int, drop_leading: tuple[str, ...]) -> t
     if words.count("(") > words.count(")") and hi + 1 < len(doc) and doc[hi + 1].text == ")":
         hi += 1  # the parse hangs a closing bracket higher up
     return lo, hi
+
+
+# -- speakers as actors -----------------------------------------------------------------------
+
+def attribute(doc_id: str, found: list[QuoteCandidate], actors: DocumentActors) -> tuple[Quote, ...]:
+    """`Quote`s with each speaker span resolved to the actor mentioned there ("he" and "the Iranian
+    diplomat" are resolved by the actors stage). A description the actors stage left as an unnamed
+    office holder (", said the deputy minister" with no deputy minister named) refers back to the
+    last named speaker of the same or unknown country; the speaker's words stay those at the quote."""
+    named = {rm.actor.actor_id for rm in actors.resolved if rm.candidate.kind == "person"}
+    out: list[Quote] = []
+    previous: ResolvedMention | None = None  # the last speaker who is a named person
+    for n, q in enumerate(found):
+        rm = _speaker(actors, q)
+        speaker = actor_ref(rm) if rm is not None else None
+        if rm is not None and rm.candidate.kind == "office" and rm.actor.actor_id not in named and (
+            previous is not None and rm.candidate.owner is None
+            and rm.actor.country in (None, previous.actor.country)
+        ):
+            a, c = previous.actor, rm.candidate
+            speaker = ActorRef(a.actor_id, a.name, a.country, a.sector, c.text, c.start, c.end)
+        elif rm is not None and rm.actor.actor_id in named:
+            previous = rm
+        out.append(Quote(f"{doc_id}:q{n}", doc_id, speaker, q.text, q.start, q.end, q.direct, q.cue))
+    return tuple(out)
+
+
+def _speaker(actors: DocumentActors, q: QuoteCandidate) -> ResolvedMention | None:
+    """The resolved mention at the head of the speaker phrase ("Blair's [spokesman]"), else the one
+    that overlaps the phrase most, else None."""
+    if q.speaker_start is None or q.speaker_end is None:
+        return None
+    best, best_overlap = None, 0
+    for rm in actors.resolved:
+        c = rm.candidate
+        if q.speaker_head is not None and c.start <= q.speaker_head < c.end:
+            return rm
+        overlap = min(q.speaker_end, c.end) - max(q.speaker_start, c.start)
+        if overlap > best_overlap:
+            best, best_overlap = rm, overlap
+    return best

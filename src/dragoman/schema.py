@@ -99,6 +99,11 @@ class Mention:
     how: str  # "name" | "title" | "country" | "demonym" | "metonym" | "nominal" | "pronoun" | "description"
 
 
+# PLOVER sectors whose actors take part in political events even without a known country.
+POLITICAL_SECTORS = frozenset({"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OPP", "SPY", "PRM", "UAF",
+                               "REF", "PRE", "REL", "LAB", "JRN", "ELI"})
+
+
 @dataclass(frozen=True)
 class ActorRef:
     """An actor in one role of an event or quote: who it is plus the words that named it."""
@@ -110,6 +115,12 @@ class ActorRef:
     text: str
     start: int
     end: int
+
+    @property
+    def political(self) -> bool:
+        """A state's actor (it has a country) or one of a political sector: what event data is about,
+        unlike a football manager or a wine company."""
+        return self.country is not None or self.sector in POLITICAL_SECTORS
 
 
 @dataclass(frozen=True)
@@ -165,6 +176,7 @@ class Quote:
     start: int
     end: int
     direct: bool
+    cue: str | None  # the reporting words: "said", "told reporters", "according to"
 
 
 @dataclass(frozen=True)

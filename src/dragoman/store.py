@@ -30,7 +30,7 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   first non-NULL value.
 - `mentions(doc_id, actor_id, text, start, "end", how)`: every place an actor is named.
 - `quotes(quote_id PK, doc_id, speaker_actor_id, speaker_name, speaker_country, speaker_sector,
-  speaker_text, speaker_start, speaker_end, text, start, "end", direct)`.
+  speaker_text, speaker_start, speaker_end, text, start, "end", direct, cue)`.
 - `rejections(run_id, input, record, reason, fix, at)`: inputs that could not be coded, and the fix.
 """
 
@@ -63,7 +63,7 @@ from .schema import (
     RunSummary,
 )
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: quotes.cue
 
 
 class _Column(NamedTuple):
@@ -113,7 +113,7 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
     ("quotes", _cols("quote_id VARCHAR PRIMARY KEY, doc_id VARCHAR NOT NULL, speaker_actor_id VARCHAR, "
                      "speaker_name VARCHAR, speaker_country VARCHAR, speaker_sector VARCHAR, speaker_text VARCHAR, "
                      "speaker_start INTEGER, speaker_end INTEGER, text VARCHAR, start INTEGER, end INTEGER, "
-                     "direct BOOLEAN")),
+                     "direct BOOLEAN, cue VARCHAR")),
     ("rejections", _cols("run_id VARCHAR, input VARCHAR, record VARCHAR, reason VARCHAR, fix VARCHAR, "
                          "at TIMESTAMP")),
 )
@@ -363,7 +363,7 @@ class Store:
     def quotes(self, doc_ids: Iterable[str] | None = None) -> list[Quote]:
         """The quotes (of `doc_ids`, or all), ordered by document and offset."""
         return [Quote(r["quote_id"], r["doc_id"], _actor_ref(r, "speaker"), r["text"], r["start"], r["end"],
-                      r["direct"]) for r in self._select("quotes", doc_ids)]
+                      r["direct"], r["cue"]) for r in self._select("quotes", doc_ids)]
 
     def documents(self) -> list[Document]:
         """Every stored document, ordered by doc_id."""
@@ -470,7 +470,7 @@ def _event_row(e: Event, run_id: str) -> tuple:
 
 
 def _quote_row(q: Quote) -> tuple:
-    return (q.quote_id, q.doc_id, *_ref_values(q.speaker), q.text, q.start, q.end, q.direct)
+    return (q.quote_id, q.doc_id, *_ref_values(q.speaker), q.text, q.start, q.end, q.direct, q.cue)
 
 
 def _actor_rows(coded: Sequence[CodedDocument]) -> list[tuple]:

@@ -20,6 +20,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from ..parse import ParsedDocument
+from ..quotemarks import quote_spans
+from ..vocabulary import REPORTING_LEMMAS
 from .gazetteer import Entry, Gazetteer
 
 # Connectors allowed inside a title ("Ambassador to Iran", "Leader of Iran's Islamic Revolution").
@@ -35,6 +37,22 @@ PAIR_NOUNS = {"side", "country", "nation", "neighbour", "neighbor", "government"
 COUNTERPART = {"counterpart", "counterparts"}
 PRONOUNS = {"he": "person", "she": "person", "him": "person", "his": "person", "her": "person"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass"}
+
+
+def _is_subject(span: Span) -> bool:
+    """Whether a mention is a subject: its name, or the title the parse made the head of the name
+    ("said [Director General] ... Hossein Amir-Abdollahian", the name an apposition of the title)."""
+    return any(t.dep_ in SUBJECT_DEPS and not (span.start <= t.head.i < span.end) for t in span)
+
+
+def _speaks(span: Span) -> bool:
+    """A one-word name the model did not tag as a person, subject of a verb of saying ("Velayati
+    also said ..."): a person's surname. Acronyms and names of several words (organisations that
+    speak, "Southcorp Wines said") are left to the other rules."""
+    if len(span) != 1 or not span[0].is_title:
+        return False
+    t = span[0]
+    return t.dep_ == "nsubj" and t.head.pos_ == "VERB" and t.head.lemma_.lower() in REPORTING_LEMMAS
 
 
 @dataclass(frozen=True)
@@ -57,8 +75,9 @@ class Candidate:
     counterpart: bool = False  # "his Russian counterpart X": X holds the office of the person before
     coordinated: bool = False  # the head is coordinated with another phrase ("Iran and Russia")
     coordination: int | None = None  # the first conjunct's token: candidates named together share it
-    owner: int | None = None  # token of a possessor ("Assad's forces"): a group takes its country
+    owner: int | None = None  # token of a possessor ("Assad's forces", "Blair's spokesman")
     several: bool = False  # "ministers of both countries": of several states, so of no one country
+    quoted: bool = False  # inside quotation marks: someone's words, not the narration
 
 
 class Recognizer:
@@ -85,6 +104,7 @@ class Recognizer:
     def _block(self, b: int, offset: int, doc: Doc) -> list[Candidate]:
         taken = [False] * len(doc)
         cands: list[Candidate] = []
+        quoted = [(s.start, s.end) for s in quote_spans(doc.text)]
 
         def add(c: Candidate) -> None:
             for k in range(c.i, c.j):
@@ -92,6 +112,8 @@ class Recognizer:
             head = doc[c.head]
             if head.conjuncts:
                 c = replace(c, coordinated=True, coordination=min(t.i for t in (head, *head.conjuncts)))
+            if any(lo <= head.idx < hi for lo, hi in quoted):
+                c = replace(c, quoted=True)
             cands.append(c)
 
         # 1. People: PERSON entities, with their title and apposition.
@@ -168,7 +190,8 @@ class Recognizer:
                     continue
                 c = self._organization(b, offset, doc, span) if ent.label_ == "ORG" else None
                 add(c or Candidate(b, span.start, span.end, span.root.i, offset + span.start_char,
-                                   offset + span.end_char, "proper", span.text, how="name"))
+                                   offset + span.end_char, "person" if _speaks(span) else "proper", span.text,
+                                   how="name", subject=_is_subject(span)))
 
         # 4b. Proper nouns the model left untagged ("Volodin also served ..."): a surname, perhaps.
         k = 0
@@ -181,8 +204,9 @@ class Recognizer:
                 e += 1
             if e - k <= 3:
                 span = doc[k:e]
-                add(Candidate(b, k, e, span.root.i, offset + span.start_char, offset + span.end_char, "proper",
-                              span.text, how="name", subject=span.root.dep_ in SUBJECT_DEPS))
+                add(Candidate(b, k, e, span.root.i, offset + span.start_char, offset + span.end_char,
+                              "person" if _speaks(span) else "proper", span.text, how="name",
+                              subject=_is_subject(span)))
             k = e
 
         # 5. Personal pronouns (resolved later to the most recent compatible person).
@@ -223,7 +247,7 @@ class Recognizer:
         end = offset + name.end_char
         return Candidate(b, i, j, name.root.i, start, end, "person", doc[i:j].text, name=name.text, country=country,
                          sector=sector, office=office, how="title" if office or country or counterpart else "name",
-                         subject=name.root.dep_ in SUBJECT_DEPS, counterpart=counterpart and office is None)
+                         subject=_is_subject(doc[i:j]), counterpart=counterpart and office is None)
 
     def _title_start(self, doc: Doc, i: int) -> int:
         """Walk left from a name over the words of a title: capitalised words, office words, connectors."""
@@ -410,9 +434,10 @@ class Recognizer:
                 t.dep_ == "compound" or (t.dep_ == "amod" and self._qualifies(t, tok))))
             office_text = (phrase + " " + tok.text).strip() if phrase else tok.text
             sector = (self.gaz.office(office_text) or office).sector  # "army spokesman" is MIL
+            owner = next((c.i for c in tok.lefts if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
             return Candidate(b, i, tok.i + 1, tok.i, offset + doc[i].idx, offset + tok.idx + len(tok), "office",
                              text, country=country, sector=sector, office=office_text,
-                             how="description", definite=definite, subject=subject)
+                             how="description", definite=definite, subject=subject, owner=owner)
         entry = group or office
         several = country is None and any(
             self._pair(g) is not None or any(x.dep_ == "conj" for x in g.children)

@@ -38,6 +38,10 @@ NON_STATE = {"UNO", "EUR", "IGO", "NGO", "IMG", "MNC"}
 NOT_DOMESTIC = {"REB", "UAF", "BUS", "JRN", "MED", "REF", "IGO", "NGO", "MNC"}
 # Sectors of officials, who fall back on the dateline's or the outlet's country.
 OFFICIAL_SECTORS = ("GOV", "LEG", "MIL")
+# Role words a definite description may use for any official already named ("the diplomat").
+GENERIC_ROLES = {"diplomat", "official", "officer", "politician", "lawmaker", "legislator", "statesman"}
+# Words that make a description name a post its referent no longer holds ("the former minister").
+_PAST_WORDS = {"former", "ex", "erstwhile", "onetime"}
 
 
 @dataclass
@@ -291,17 +295,17 @@ class Resolver:
                     assigned.append((c, Actor(make_actor_id(k.name, k.country), k.name, k.country, k.sector,
                                               k.kind, office=k.office, aliases=(c.text,))))
             elif c.kind == "office" and c.definite:
-                p = self._description(c, recent)
+                p = self._description(c, recent) or _referent(c, assigned)
                 if p is not None:
                     p.aliases.append(c.text)
                     touch(p)
                     assigned.append((c, p))
                 else:
                     assigned.append((c, self._office_actor(
-                        c, _fallback(c, home_country, group_country) or official_home(c))))
+                        c, _fallback(c, home_country, group_country) or official_home(c), _owner(c, assigned))))
             elif c.kind == "office":
                 assigned.append((c, self._office_actor(
-                    c, _fallback(c, home_country, group_country) or official_home(c))))
+                    c, _fallback(c, home_country, group_country) or official_home(c), _owner(c, assigned))))
             elif c.kind == "pair":
                 for actor in self._pair(c, assigned):
                     assigned.append((c, actor))
@@ -417,9 +421,17 @@ class Resolver:
             out.append(Actor(make_actor_id(name, iso), name, iso, "GOV", "country", aliases=(c.text,)))
         return out
 
-    def _office_actor(self, c: Candidate, home_country: str | None) -> Actor:
-        country = c.country or home_country
+    def _office_actor(self, c: Candidate, home_country: str | None, owner: "_Person | Actor | None" = None) -> Actor:
+        """An unnamed office holder: "Spokesman of United Kingdom"; the person's own when a named
+        person owns the post ("Prime Minister Tony Blair's official spokesman": "Tony Blair's
+        spokesman", of that person's country)."""
         office = (c.office or c.text).strip()
+        if isinstance(owner, _Person) and owner.names:
+            country = c.country or owner.country_now
+            name = f"{owner.canonical()}'s {office.lower()}"
+            return Actor(make_actor_id(name, country), name, country, c.sector, "person", office=office,
+                         aliases=(c.text,))
+        country = c.country or home_country
         words = office.split()
         office = " ".join(w if w.isupper() else w.capitalize() for w in words)
         name = f"{office} of {self.gaz.country_name(country)}" if country else office
@@ -474,28 +486,60 @@ def _same_post(description: str, office: str) -> bool:
     return (d & _RANK_WORDS) == (o & _RANK_WORDS) and d <= o
 
 
-def _owner_country(c: Candidate, assigned: list[tuple[Candidate, object]]) -> str | None:
-    """The country of the person or body a group belongs to ("Assad's forces"), when named just before."""
+def _owner(c: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | Actor | None":
+    """The person or body named as the possessor of a group or office ("Assad's forces")."""
     if c.owner is None:
         return None
     for prev, target in reversed(assigned):
         if prev.block == c.block and prev.i <= c.owner < prev.j:
-            return target.country_now if isinstance(target, _Person) else target.country
+            return target  # type: ignore[return-value]
         if prev.block < c.block:
             break
     return None
 
 
+def _owner_country(c: Candidate, assigned: list[tuple[Candidate, object]]) -> str | None:
+    """The country of the person or body a group belongs to ("Assad's forces"), when named just before."""
+    target = _owner(c, assigned)
+    if target is None:
+        return None
+    return target.country_now if isinstance(target, _Person) else target.country
+
+
+def _referent(c: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | None":
+    """Elegant variation: a definite description by a generic role ("the Iranian diplomat", "the
+    official") or by a past post ("the former deputy foreign minister") names no post to match, and
+    refers back to the person the text is about: the latest person who was a subject in this or the
+    two previous paragraphs, an official (or of unknown sector) of the country the description
+    names, if it names one."""
+    words = c.text.lower().replace("-", " ").split()
+    head = words[-1] if words else ""
+    if head not in GENERIC_ROLES and not (set(words) & _PAST_WORDS):
+        return None
+    for prev, target in reversed(assigned):
+        if c.block - prev.block > 2:
+            break
+        if not isinstance(target, _Person) or not prev.subject or (prev.quoted and not c.quoted):
+            continue
+        if target.sector not in (None, *OFFICIAL_SECTORS):
+            continue
+        if c.country is None or target.country_now == c.country:
+            return target
+    return None
+
+
 def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) -> "_Person | None":
-    """The person a pronoun refers to: the latest person that was a subject in this or the previous
-    block, else the latest person mentioned."""
+    """The person a pronoun refers to: the latest person that was a subject in this or the two
+    previous blocks (news keeps its protagonist as the subject: "Qassemi said ... Assad ... He
+    said" is Qassemi), else the latest person mentioned; a pronoun outside quotation marks never
+    refers to a person named only inside them ('"X will go," he said' is not X)."""
     latest = None
     for c, target in reversed(assigned):
-        if not isinstance(target, _Person):
-            continue
+        if not isinstance(target, _Person) or (c.quoted and not pronoun.quoted):
+            continue  # the narrator's "he" is not someone named in a speaker's words
         if latest is None:
             latest = target
-        if c.subject and pronoun.block - c.block <= 1:
+        if c.subject and pronoun.block - c.block <= 2:
             return target
     return latest
 

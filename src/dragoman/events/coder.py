@@ -35,8 +35,6 @@ COOPERATIVE_FUTURE_TO_AGREE = {"CONSULT", "SUPPORT", "COOPERATE", "AID"}
 RECIPROCAL_VERBS = {"exchange", "swap", "trade"}
 SYMMETRIC = {"CONSULT", "COOPERATE", "AGREE", "SUPPORT"}  # done together by coordinated subjects
 TARGET_OPTIONAL = {"MOBILIZE", "PROTEST", "RETREAT", "CONCEDE", "ASSAULT", "THREATEN", "COERCE"}
-POLITICAL_SECTORS = {"GOV", "MIL", "LEG", "COP", "JUD", "PTY", "REB", "CVL", "OPP", "SPY", "PRM", "UAF", "REF",
-                     "PRE", "REL", "LAB", "JRN", "ELI"}
 CLAUSE_LINKS = {"xcomp", "advcl", "conj", "acl", "relcl", "pcomp", "prep", "pobj", "dobj"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # What one carries for another: "X delivered Y's message to Z" is Y -> Z via X.
@@ -348,7 +346,7 @@ class Coder:
         location = _location(pb, trig_tok, where, b)
         announcer = _announcer(b, trig_tok, where) if status == FUTURE else None
         for s, t in [(s, t) for s in src_refs for t in tgt_refs] + pairs:
-            if not (_political(s) or _pending(s, where)) or (t is not None and not (_political(t) or _pending(t, where))):
+            if not (s.political or _pending(s, where)) or (t is not None and not (t.political or _pending(t, where))):
                 continue
             if t is not None and t.sector == "JRN" and trig.type == "CONSULT":
                 continue  # talking to the press is a statement, not a consultation
@@ -570,10 +568,6 @@ def _depth(t: Token, root: Token) -> int:
     return d
 
 
-def _political(ref: ActorRef) -> bool:
-    return ref.country is not None or (ref.sector in POLITICAL_SECTORS)
-
-
 def _pending(ref: ActorRef, where) -> bool:
     """A named person the document leaves without country or sector ("Qassemi said"): another
     document may place them (actors/link.py); `settle_events` decides once linking is done."""
@@ -584,7 +578,7 @@ def settle_events(coded: CodedDocument) -> CodedDocument:
     """Drop the events of a coded document whose actors are still not political (no country, no
     political sector): people no document placed, such as footballers in a match report."""
     kept = tuple(e for e in coded.events
-                 if all(r is None or _political(r) for r in (e.source, e.target)))
+                 if all(r is None or r.political for r in (e.source, e.target)))
     return coded if len(kept) == len(coded.events) else replace(coded, events=kept)
 
 
