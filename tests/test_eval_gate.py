@@ -20,11 +20,12 @@ MINIMA = {
     ("seeds", "dyad_f1"): 0.80,  # measured 0.857 (18 of 21; the two SUPPORT -> SYR extras are true
     #                             events the gold does not list)
     ("seeds", "actor_f1"): 0.60,  # 0.623
-    ("seeds", "quote_f1"): 0.50,  # 0.532
+    ("seeds", "quote_f1"): 0.85,  # issue 5 asks >= 0.85; measured 0.941 (24 of 24 gold, 3 extras that are
+    #                             real partial quotes the gold leaves out)
     ("seeds", "date_accuracy"): 0.75,  # 0.800
     ("dev", "dyad_f1"): 0.80,  # 0.816
     ("dev", "actor_f1"): 0.60,  # 0.615
-    ("dev", "quote_f1"): 0.22,  # 0.225
+    ("dev", "quote_f1"): 0.80,  # issue 5 asks >= 0.8; measured 0.917 (11 of 11, 2 extras)
 }
 # Gold events marked negated or hypothetical that come out as occurred: must only go down.
 MAX_NEGATED_AS_OCCURRED = {"seeds": 0, "dev": 0}

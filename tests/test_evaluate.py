@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def event(type_, source, target, *, status="occurred", date=None, doc="d1", n=0,
 
 
 def quote(text, speaker, *, n=0, doc="d1"):
-    return Quote(f"{doc}-q{n}", doc, ref(speaker), text, 100 * n, 100 * n + len(text), True)
+    return Quote(f"{doc}-q{n}", doc, ref(speaker), text, 100 * n, 100 * n + len(text), True, "said")
 
 
 def score(s):
@@ -283,6 +284,33 @@ def test_quote_matches_when_one_folded_text_contains_the_other():
     assert score(r.quote) == (2, 3, 1)
     assert r.quote.precision == pytest.approx(2 / 5)
     assert r.quote.recall == pytest.approx(2 / 3)
+
+
+def test_only_direct_quotes_of_political_or_unnamed_speakers_are_scored():
+    gold = [gold_doc(quotes=[GoldQuote("Ilse Mera", "NOR", "Peace now")])]
+    indirect = replace(quote("talks will resume", MERA, n=1), direct=False)
+    coach = replace(quote("We played well", None, n=2),
+                    speaker=ActorRef("a-coach", "Jon Coach", None, "BUS", "Coach", 0, 5))
+    party = replace(quote("Vote for us", None, n=3),
+                    speaker=ActorRef("a-party", "Red Party", None, "PTY", "Red Party", 0, 9))
+    unnamed = quote("Nobody knows", None, n=4)
+    r = evaluate(gold, {}, {"d1": [quote("Peace now", MERA), indirect, coach, party, unnamed]})
+    # scored: Peace now (tp), Vote for us (a party: political, fp), Nobody knows (no speaker: fp)
+    assert score(r.quote) == (1, 2, 0)
+    assert r.quotes_not_scored == 2
+    assert [q.text for q in r.quote_extras] == ["Vote for us", "Nobody knows"]
+
+
+def test_a_gold_quote_takes_the_prediction_closest_in_length():
+    # The partial quote "spirit of cooperation" is inside both predictions; it must leave the whole
+    # sentence to the gold quote that is that sentence.
+    gold = [gold_doc(quotes=[GoldQuote("Ilse Mera", "NOR", "spirit of cooperation"),
+                             GoldQuote("Ilse Mera", "NOR", "This spirit of cooperation will last.")])]
+    pred = {"d1": [quote("This spirit of cooperation will last.", MERA, n=0),
+                   quote("spirit of cooperation", MERA, n=1)]}
+    r = evaluate(gold, {}, pred)
+    assert score(r.quote) == (2, 0, 0)
+    assert r.quote_misses == () and r.quote_extras == ()
 
 
 def test_quote_matching_is_one_to_one():

@@ -13,7 +13,12 @@ and COOPERATE keys are unordered pairs. Only predicted events with status `occur
 Gold events marked optional or negated_or_hypothetical are not required; a predicted key that
 matches an optional one is ignored (neither TP nor FP), one that matches only a negated one is a
 false positive and is also counted in `negated_as_occurred`.
-Quotes are matched one to one, so a duplicated predicted quote is a false positive.
+Quotes: the gold lists direct quotations (words in quote marks, whole or partial) of the people
+event data is about; it lists no reported speech and no quotes of footballers or companies. So the
+predictions scored are the direct quotes whose speaker is unnamed (null) or political
+(`ActorRef.political`: a country or a political sector); the others are counted as `not scored`.
+Quotes are matched one to one: each gold quote, in file order, takes the unused matching prediction
+whose text is closest in length to its own, so a duplicated predicted quote is a false positive.
 """
 
 from __future__ import annotations
@@ -339,6 +344,9 @@ class Report:
     negated_as_occurred: int  # the gate requires 0
     negated_as_occurred_events: tuple[EventItem, ...]
     ignored: int  # predicted dyad keys ignored because they match an optional gold event
+    quote_misses: tuple[QuoteItem, ...] = ()  # len == quote.fn
+    quote_extras: tuple[QuoteItem, ...] = ()  # len == quote.fp
+    quotes_not_scored: int = 0  # reported speech and quotes of non-political speakers
 
     @property
     def dyad_macro(self) -> Macro:
@@ -368,6 +376,9 @@ class Report:
                               "quote": d.quote.to_dict()} for d in self.documents],
             "misses": [asdict(e) for e in self.misses],
             "extras": [asdict(e) for e in self.extras],
+            "quote_misses": [asdict(q) for q in self.quote_misses],
+            "quote_extras": [asdict(q) for q in self.quote_extras],
+            "quotes_not_scored": self.quotes_not_scored,
         }
 
 
@@ -451,17 +462,46 @@ def _quotes_match(gold: GoldQuote, pred: Quote) -> bool:
     return bool(g and p) and (g in p or p in g)
 
 
-def _quote_score(gold: Sequence[GoldQuote], predicted: Sequence[Quote]) -> Score:
-    """Greedy one-to-one matching: gold quotes in file order each take the first unused matching
-    prediction, predictions taken in text order."""
-    free = sorted(predicted, key=lambda q: (q.start, q.end, q.quote_id))
-    tp = 0
+def scored_quote(q: Quote) -> bool:
+    """Whether a predicted quote is scored against the gold (see the module docstring)."""
+    return q.direct and (q.speaker is None or q.speaker.political)
+
+
+@dataclass(frozen=True)
+class QuoteItem:
+    """One gold or predicted quote named in the report."""
+
+    doc_id: str
+    speaker: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class _QuoteResult:
+    score: Score
+    misses: tuple[QuoteItem, ...]
+    extras: tuple[QuoteItem, ...]
+    not_scored: int
+
+
+def _quote_score(doc_id: str, gold: Sequence[GoldQuote], predicted: Sequence[Quote]) -> _QuoteResult:
+    """Greedy one-to-one matching: gold quotes in file order each take the unused matching
+    prediction whose folded text is closest in length to theirs (a partial quote of a phrase
+    repeated in a longer quote leaves the longer one to that quote)."""
+    scored = [q for q in predicted if scored_quote(q)]
+    free = sorted(scored, key=lambda q: (q.start, q.end, q.quote_id))
+    misses = []
     for g in gold:
-        hit = next((i for i, p in enumerate(free) if _quotes_match(g, p)), None)
-        if hit is not None:
-            free.pop(hit)
-            tp += 1
-    return Score(tp, len(predicted) - tp, len(gold) - tp)
+        size = len(fold_quote(g.text))
+        hits = [i for i, p in enumerate(free) if _quotes_match(g, p)]
+        if hits:
+            free.pop(min(hits, key=lambda i: abs(len(fold_quote(free[i].text)) - size)))
+        else:
+            misses.append(QuoteItem(doc_id, g.speaker, g.text))
+    extras = tuple(QuoteItem(doc_id, p.speaker.name if p.speaker else None, p.text) for p in free)
+    tp = len(gold) - len(misses)
+    return _QuoteResult(Score(tp, len(scored) - tp, len(misses)), tuple(misses), extras,
+                        len(predicted) - len(scored))
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -479,13 +519,19 @@ def evaluate(gold: Sequence[GoldDocument], events: Mapping[str, Sequence[Event]]
     negated: list[EventItem] = []
     date = DateScore()
     ignored = 0
+    quote_misses: list[QuoteItem] = []
+    quote_extras: list[QuoteItem] = []
+    not_scored = 0
     for g in gold:
         occurred = sorted((e for e in events.get(g.doc_id, ()) if e.status == OCCURRED),
                           key=lambda e: (e.start, e.trigger_start, e.event_id))
         dyads = _sets(g, occurred, _country)
         actors = _sets(g, occurred, _surname)
-        docs.append(DocumentScore(g.doc_id, dyads.score, actors.score,
-                                  _quote_score(g.quotes, quotes.get(g.doc_id, ()))))
+        quoted = _quote_score(g.doc_id, g.quotes, quotes.get(g.doc_id, ()))
+        quote_misses += quoted.misses
+        quote_extras += quoted.extras
+        not_scored += quoted.not_scored
+        docs.append(DocumentScore(g.doc_id, dyads.score, actors.score, quoted.score))
         ignored += len(dyads.predicted & dyads.optional)
         scored = dyads.predicted - dyads.optional
         for keys, column in ((dyads.gold, 0), (scored, 1), (dyads.tp, 2)):
@@ -512,6 +558,9 @@ def evaluate(gold: Sequence[GoldDocument], events: Mapping[str, Sequence[Event]]
         negated_as_occurred=len(negated),
         negated_as_occurred_events=tuple(negated),
         ignored=ignored,
+        quote_misses=tuple(quote_misses),
+        quote_extras=tuple(quote_extras),
+        quotes_not_scored=not_scored,
     )
 
 
@@ -588,6 +637,7 @@ def format_report(report: Report, *, max_items: int = 20) -> str:
         f"({report.date.correct}/{report.date.total} matched dyads with a gold date)",
         f"  negated or hypothetical gold coded as occurred: {report.negated_as_occurred}",
         f"  predictions ignored (matching optional gold): {report.ignored}",
+        f"  quotes not scored (reported speech, non-political speakers): {report.quotes_not_scored}",
         "",
         "Per type (dyad level):",
         f"  {'type':<10} {'gold':>5} {'pred':>5} {'tp':>5} {'P':>6} {'R':>6} {'F1':>6}",
@@ -600,6 +650,14 @@ def format_report(report: Report, *, max_items: int = 20) -> str:
                          ("Extras: occurred events matching nothing", report.extras),
                          ("Negated or hypothetical gold coded as occurred", report.negated_as_occurred_events)):
         lines += ["", *listing(title, items)]
+    for title, quoted in (("Quote misses: gold quotes not found", report.quote_misses),
+                          ("Quote extras: scored quotes matching nothing", report.quote_extras)):
+        lines += ["", f"{title} ({len(quoted)}):"]
+        for q in quoted[:max_items]:
+            text = q.text if len(q.text) <= 90 else q.text[:87] + "..."
+            lines.append(f"  {q.doc_id:<12} {(q.speaker or '(no speaker)')[:28]:<28} {text}")
+        if len(quoted) > max_items:
+            lines.append(f"  ... and {len(quoted) - max_items} more (use --json for all)")
     return "\n".join(lines)
 
 
