@@ -317,6 +317,16 @@ def test_descriptions_of_a_named_speaker_resolve_to_that_person(pipeline):
 
 
 @pytest.mark.model
+def test_a_synonym_of_the_office_names_the_adviser(pipeline):
+    found, _ = coded_quotes(
+        pipeline,
+        "Presidential adviser Tomas Berg arrived in Lima on Friday with a message from his president.",
+        '"We want closer trade ties," said the special aide.',
+    )
+    assert [(q.speaker.name, q.speaker.text) for q in found] == [("Tomas Berg", "the special aide")]
+
+
+@pytest.mark.model
 def test_an_officials_spokesman_is_not_the_official(pipeline):
     found, coded = coded_quotes(
         pipeline,
