@@ -338,6 +338,19 @@ def test_an_officials_spokesman_is_not_the_official(pipeline):
 
 
 @pytest.mark.model
+def test_an_honorific_and_surname_the_model_does_not_tag_is_the_named_person(pipeline):
+    # The small model does not tag "Ms Lomax" here as a person; the honorific is no given name.
+    found, _ = coded_quotes(
+        pipeline,
+        "The Irish economy grew faster in the spring than reported, according to central bank deputy "
+        "governor Rachel Lomax.",
+        "Business surveys suggest a stronger economy than official estimates, Ms Lomax said.",
+        '"The bank judges that growth was a little higher than the official data indicate," Ms Lomax said.',
+    )
+    assert [(q.speaker.name if q.speaker else None, q.cue) for q in found] == [("Rachel Lomax", "said")]
+
+
+@pytest.mark.model
 @pytest.mark.parametrize("name", ["Ghorbanzadeh", "Okonjo"])  # tagged ORG / untagged by the small model
 def test_a_surname_the_model_does_not_tag_as_a_person_still_speaks(pipeline, name):
     found, _ = coded_quotes(

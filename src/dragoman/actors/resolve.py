@@ -271,7 +271,8 @@ class Resolver:
                 touch(p)
                 assigned.append((c, p))
             elif c.kind == "proper":
-                tokens = c.text.split()
+                # "Ms Lomax" the model did not tag: the honorific is no given name
+                tokens = [t for t in c.text.split() if t.lower().rstrip(".") not in honorifics] or c.text.split()
                 p = find_person(tokens) if tokens else None
                 if p is None and tokens and any(
                         (k := d.lookup_phrase(c.text, date)) is not None and k.kind == "person" for d in self.dictionaries):
