@@ -10,6 +10,7 @@ import json
 import duckdb
 import pytest
 
+from dragoman import incidents
 from dragoman.errors import UsageError
 from dragoman.export import export
 from dragoman.schema import (
@@ -35,7 +36,7 @@ TEXT_B = 'Rebels shelled a village, the army said.'
 # The contract, written out by hand: scripts depend on these names.
 EVENTS_JSONL = ["doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
                 "date_source", "source", "target", "via", "location", "evidence", "start", "end", "trigger",
-                "confidence", "coder_version", "trigger_start", "trigger_end", "rule"]
+                "confidence", "coder_version", "trigger_start", "trigger_end", "rule", "incident_id"]
 EVENTS_FLAT = ["doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
                "date_source",
                "source_name", "source_country", "source_sector", "source_text", "source_start", "source_end",
@@ -43,7 +44,7 @@ EVENTS_FLAT = ["doc_id", "event_id", "type", "mode", "quad", "cameo_root", "stat
                "via_name", "via_country", "via_sector", "via_text", "via_start", "via_end",
                "location_name", "location_country", "location_text", "location_start", "location_end",
                "evidence", "start", "end", "trigger", "confidence", "coder_version",
-               "trigger_start", "trigger_end", "rule"]
+               "trigger_start", "trigger_end", "rule", "incident_id"]
 QUOTES_JSONL = ["doc_id", "quote_id", "speaker", "text", "start", "end", "direct", "cue"]
 QUOTES_FLAT = ["doc_id", "quote_id", "speaker_name", "speaker_country", "speaker_sector", "speaker_text",
                "speaker_start", "speaker_end", "text", "start", "end", "direct", "cue"]
@@ -52,11 +53,19 @@ ACTORS = ["actor_id", "name", "country", "sector", "aliases", "mentions", "docum
 DOCUMENTS = ["doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
              "n_sentences", "n_events", "text"]
 REJECTIONS = ["run_id", "input", "record", "reason", "fix", "at"]
+INCIDENTS_JSONL = ["incident_id", "type", "mode", "status", "source", "target", "via", "date", "date_precision",
+                   "date_reports", "dated_reports", "num_mentions", "num_documents", "num_sources", "first_reported",
+                   "doc_ids"]
+INCIDENTS_FLAT = ["incident_id", "type", "mode", "status", "source_actor_id", "source_name", "source_country",
+                  "target_actor_id", "target_name", "target_country", "via_actor_id", "via_name", "via_country",
+                  "date", "date_precision", "date_reports", "dated_reports", "num_mentions", "num_documents",
+                  "num_sources", "first_reported", "doc_ids"]
 JSONL_FIELDS = {"events": EVENTS_JSONL, "quotes": QUOTES_JSONL, "actors": ACTORS, "documents": DOCUMENTS,
-                "rejections": REJECTIONS}
+                "rejections": REJECTIONS, "incidents": INCIDENTS_JSONL}
 FLAT_COLUMNS = {"events": EVENTS_FLAT, "quotes": QUOTES_FLAT, "actors": ACTORS, "documents": DOCUMENTS,
-                "rejections": REJECTIONS}
-ROWS = {"events": 3, "quotes": 2, "actors": 4, "documents": 2, "rejections": 1}
+                "rejections": REJECTIONS, "incidents": INCIDENTS_FLAT}
+# three events, each its own incident: a meeting, a phone call (another CONSULT family), a shelling
+ROWS = {"events": 3, "quotes": 2, "actors": 4, "documents": 2, "rejections": 1, "incidents": 3}
 
 
 def at(text: str, words: str, nth: int = 0) -> tuple[int, int]:
@@ -133,9 +142,13 @@ def db(tmp_path_factory):
     path = tmp_path_factory.mktemp("export") / "store.duckdb"
     with Store(path) as store:
         run_id = store.start_run(["feed.jsonl"], {}, {})
-        store.write(run_id, [coded_b()], [Rejection("feed.jsonl", "no text field", "Map it with --json-field "
-                                                    "text=body", record="7")])
-        store.write(run_id, [coded_a()])
+        for batch, rejections in (([coded_b()], [Rejection("feed.jsonl", "no text field",
+                                                           "Map it with --json-field text=body", record="7")]),
+                                  ([coded_a()], [])):
+            mentions = incidents.mentions_of(batch)
+            parties = [p for m in mentions for p in (m.source, m.target) if p]
+            existing = store.incident_members({p.country for p in parties if p.country}, {p.actor_id for p in parties})
+            store.write(run_id, batch, rejections, *incidents.assign(mentions, existing))
     return path
 
 
@@ -166,7 +179,7 @@ def test_the_test_blocks_match_the_paragraphs():
     assert cd.document.text[cd.blocks[1].start:].startswith("Keller later")
 
 
-@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections"])
+@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections", "incidents"])
 def test_jsonl_fields_are_the_contract(store, tmp_path, table):
     out = tmp_path / f"{table}.jsonl"
     assert export(store, table, "jsonl", out) == ROWS[table]
@@ -176,7 +189,7 @@ def test_jsonl_fields_are_the_contract(store, tmp_path, table):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv"])
-@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections"])
+@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections", "incidents"])
 def test_csv_and_tsv_columns_are_the_contract(store, tmp_path, table, fmt):
     out = tmp_path / f"{table}.{fmt}"
     assert export(store, table, fmt, out) == ROWS[table]
@@ -186,7 +199,7 @@ def test_csv_and_tsv_columns_are_the_contract(store, tmp_path, table, fmt):
     assert all(len(row) == len(header) for row in rows)
 
 
-@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections"])
+@pytest.mark.parametrize("table", ["events", "quotes", "actors", "documents", "rejections", "incidents"])
 def test_parquet_columns_are_the_contract(store, tmp_path, table):
     out = tmp_path / f"{table}.parquet"
     assert export(store, table, "parquet", out) == ROWS[table]

@@ -2,7 +2,7 @@
 
     dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
                            [--actors FILE] [--json-field NAME=FIELD] [--quiet]
-    dragoman export {events,quotes,actors,documents,rejections} [--db FILE] [--format F] [-o FILE|-]
+    dragoman export {events,quotes,actors,documents,rejections,incidents} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman demo [--db FILE]
 """
@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write a table as JSONL, CSV, TSV or Parquet",
                        description="Export a table of the store. Column names are documented in docs/EXPORT.md.")
-    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections"))
+    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections", "incidents"))
     _db_option(e)
     e.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "tsv", "parquet"))
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
@@ -192,6 +192,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         events: dict[str, list] = {}
         for ev in store.events(wanted):
             events.setdefault(back[ev.doc_id], []).append(ev)
+        keep_docs = set(wanted)
+        incident_docs: dict[str, set[str]] = {}
+        for doc_id, iid in store.rows("events", ("doc_id", "incident_id")):
+            if iid is not None and doc_id in keep_docs:
+                incident_docs.setdefault(iid, set()).add(doc_id)
         found: dict[str, list] = {}
         for q in store.quotes(wanted):
             found.setdefault(back[q.doc_id], []).append(q)
@@ -209,8 +214,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(f"dragoman: warning: {len(missing)} gold documents are not in {args.db} ({', '.join(missing[:5])}); "
               "they count as all misses. Code them first.", file=sys.stderr)
     report = evaluate(gold, events, found)
+    several = sorted((len(d) for d in incident_docs.values() if len(d) > 1), reverse=True)
+    incidents_line = (f"Incidents: {len(incident_docs)} real-world events in these documents; {len(several)} "
+                      f"reported by several documents (documents each: {', '.join(map(str, several)) or '-'})")
     if args.json:
         out = report.to_dict()
+        out["incidents"] = {"incidents": len(incident_docs), "reported_by_several": several}
         if checks is not None:
             out["people"] = [{"name": c.gold.name, "right": c.right, "actor_id": c.actor_id, "got_name": c.name,
                               "country": c.country, "sector": c.sector, "forms_found": list(c.forms_found),
@@ -218,6 +227,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2, ensure_ascii=False))
     else:
         print(format_report(report))
+        print("\n" + incidents_line)
         if checks is not None:
             print("\n" + format_people(checks))
     return EXIT_OK

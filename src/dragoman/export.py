@@ -7,7 +7,7 @@ of this docstring is docs/EXPORT.md.
 
 `dragoman export TABLE [--db FILE] [--format jsonl|csv|tsv|parquet] [-o FILE|-]`
 
-Tables: `events`, `quotes`, `actors`, `documents`, `rejections`. Formats:
+Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`. Formats:
 
 - **jsonl** (default): one JSON object per line, UTF-8 (non-ASCII characters kept as they are).
   Roles (`source`, `target`, `via`), `location` and `speaker` are nested objects, or `null`
@@ -22,7 +22,7 @@ Tables: `events`, `quotes`, `actors`, `documents`, `rejections`. Formats:
   timestamps; `aliases` is a list of strings). Needs `-o FILE`.
 
 Rows come in a stable order: events and quotes by `doc_id` then `start`; actors by `actor_id`;
-documents by `doc_id`; rejections by time. Character offsets (`start`, `end`, `*_start`, `*_end`)
+documents by `doc_id`; rejections by time; incidents by `first_reported` then `incident_id`. Character offsets (`start`, `end`, `*_start`, `*_end`)
 index the document's `text` (see the documents table), counted in Unicode code points (Python
 string indices), end exclusive: `text[start:end]` is the text a field claims.
 
@@ -52,6 +52,7 @@ One row per coded event, including events that did not happen (see `status`).
 | `coder_version` | version of the coder and rule set that produced the event |
 | `trigger_start`, `trigger_end` | offsets of the trigger in the document text |
 | `rule` | the rule that coded the event (why it is there) |
+| `incident_id` | the real-world event this report is of (see incidents), or null for hypothetical and negated events |
 
 Fields of an actor object (`source`, `target`, `via`; CSV/TSV/Parquet `source_name`, ...):
 `name` canonical name; `country` ISO 3166-1 alpha-3 code, or a code for a non-state actor
@@ -103,6 +104,26 @@ One row per resolved actor, over all documents in the store.
 | `n_events` | events coded |
 | `text` | the text exactly as ingested; every offset indexes it |
 
+## incidents
+One row per real-world event, merging every report of it across documents (GDELT's events table;
+the events table is its mentions table, joined by `incident_id`). How reports are matched:
+`src/dragoman/incidents.py`.
+
+| column | meaning |
+|---|---|
+| `incident_id` | stable id, `i-` and 16 hex digits |
+| `type`, `mode` | PLOVER type and mode, from the best dated report |
+| `status` | `occurred` when a report says it happened, else `future` (only planned so far) |
+| `source`, `target`, `via` | `{actor_id, name, country}`: the most specific actor the reports give each role (a named person before an office holder, a country last), or null |
+| `date`, `date_precision` | the date of the best supported report: reports that it happened before plans, a date in the sentence before a publication date, the most precise, the one most documents agree with |
+| `date_reports` | documents whose own date agrees with `date` |
+| `dated_reports` | documents that give the event a date (so `date_reports` of `dated_reports` agree) |
+| `num_mentions` | event rows (reports, several per document possible) |
+| `num_documents` | documents that report it |
+| `num_sources` | distinct outlets among them (a document without an outlet counts as its own) |
+| `first_reported` | earliest publication date of those documents, or null |
+| `doc_ids` | the documents (a list; in CSV/TSV joined with vertical bars) |
+
 ## rejections
 One row per input (or record of an input) that could not be coded.
 
@@ -129,26 +150,31 @@ from typing import IO
 from .errors import UsageError
 from .store import Store
 
-TABLES = ("events", "quotes", "actors", "documents", "rejections")
+TABLES = ("events", "quotes", "actors", "documents", "rejections", "incidents")
 FORMATS = ("jsonl", "csv", "tsv", "parquet")
 
 # The contract: top-level fields per table, in order. A field named in NESTED is an object in
 # JSONL and `field_sub` columns in the flat formats.
 EVENTS = ("doc_id", "event_id", "type", "mode", "quad", "cameo_root", "status", "date", "date_precision",
           "date_source", "source", "target", "via", "location", "evidence", "start", "end", "trigger",
-          "confidence", "coder_version", "trigger_start", "trigger_end", "rule")
+          "confidence", "coder_version", "trigger_start", "trigger_end", "rule", "incident_id")
 QUOTES = ("doc_id", "quote_id", "speaker", "text", "start", "end", "direct", "cue")
 ACTORS = ("actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
           "first_seen", "last_seen")
 DOCUMENTS = ("doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
              "n_sentences", "n_events", "text")
 REJECTIONS = ("run_id", "input", "record", "reason", "fix", "at")
+INCIDENTS = ("incident_id", "type", "mode", "status", "source", "target", "via", "date", "date_precision",
+             "date_reports", "dated_reports", "num_mentions", "num_documents", "num_sources", "first_reported",
+             "doc_ids")
 
 ROLE_FIELDS = ("name", "country", "sector", "text", "start", "end")
 LOCATION_FIELDS = ("name", "country", "text", "start", "end")
 SPEAKER_FIELDS = ("name", "country", "sector", "text", "start", "end")
+PARTY_FIELDS = ("actor_id", "name", "country")
 NESTED = (("source", ROLE_FIELDS), ("target", ROLE_FIELDS), ("via", ROLE_FIELDS),
           ("location", LOCATION_FIELDS), ("speaker", SPEAKER_FIELDS))
+INCIDENT_NESTED = (("source", PARTY_FIELDS), ("target", PARTY_FIELDS), ("via", PARTY_FIELDS))
 
 LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
 
@@ -156,12 +182,16 @@ LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
 def fields(table: str) -> tuple[str, ...]:
     """The top-level JSONL field names of `table`."""
     _check(table, "jsonl")
-    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS)))[table]
+    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS, INCIDENTS)))[table]
+
+
+def _nested(table: str) -> dict[str, tuple[str, ...]]:
+    return dict(INCIDENT_NESTED if table == "incidents" else NESTED)
 
 
 def columns(table: str) -> tuple[str, ...]:
     """The flat column names of `table` (CSV, TSV, Parquet): nested objects become `field_sub`."""
-    nested = dict(NESTED)
+    nested = _nested(table)
     return tuple(c for f in fields(table) for c in ([f"{f}_{s}" for s in nested[f]] if f in nested else [f]))
 
 
@@ -195,7 +225,7 @@ def _write(store: Store, table: str, fmt: str, fh: IO[str]) -> int:
     rows = store.rows(table, flat)
     n = 0
     if fmt == "jsonl":
-        top, nested = fields(table), dict(NESTED)
+        top, nested = fields(table), _nested(table)
         for row in rows:
             fh.write(json.dumps(_nest(dict(zip(flat, row)), top, nested), ensure_ascii=False, default=_json_value))
             fh.write("\n")

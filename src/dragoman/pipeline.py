@@ -1,6 +1,7 @@
 """The ordered stages, and a run that streams documents from the inputs into the store.
 
-    ingest -> clean -> parse -> actors -> events -> dates -> quotes -> (link actors across documents) -> store
+    ingest -> clean -> parse -> actors -> events -> dates -> quotes -> (link actors across documents)
+    -> incidents -> store
 
 `Pipeline` holds the loaded components (spaCy, gazetteer, lexicon) and codes cleaned documents
 into `CodedDocument`s; it never touches the store. `run()` drives a whole `dragoman code`: it reads
@@ -15,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from . import __version__, dates, quotes
+from . import __version__, dates, incidents, quotes
 from .actors import ActorDictionary, ActorStage, Gazetteer
 from .actors.link import ActorMemory, link_batch
 from .clean import clean
@@ -198,7 +199,13 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
             rejections = [r for r in batch if isinstance(r, Rejection)]
             # People known from other documents get their country before events are settled.
             results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
-            store.write(run_id, results, rejections)
+            # Each event joins the incident other reports of it started, in this batch or before.
+            mentions = incidents.mentions_of(results)
+            parties = [p for m in mentions for p in (m.source, m.target) if p is not None]
+            existing = store.incident_members({p.country for p in parties if p.country},
+                                              {p.actor_id for p in parties}) if mentions else []
+            incident_of, changed = incidents.assign(mentions, existing)
+            store.write(run_id, results, rejections, incident_of, changed)
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
             rejected += len(rejections)

@@ -179,6 +179,62 @@ class Quote:
     cue: str | None  # the reporting words: "said", "told reporters", "according to"
 
 
+# -- incidents (incidents.py) ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Party:
+    """An actor as incidents compare them."""
+
+    actor_id: str
+    name: str
+    country: str | None
+    kind: str  # person | country | organization | group
+    office: str | None
+
+    @property
+    def unnamed(self) -> bool:
+        """An office holder the text did not name ("Top Adviser of Iran")."""
+        return bool(self.office) and self.name.lower().startswith(self.office.lower())
+
+
+@dataclass(frozen=True)
+class EventMention:
+    event_id: str
+    doc_id: str
+    outlet: str | None
+    published: str | None
+    type: str
+    mode: str | None
+    status: str
+    date: str | None
+    date_precision: str | None
+    date_source: str
+    source: Party | None
+    target: Party | None
+    via: Party | None
+    incident_id: str | None = None  # set for members already in the store
+
+
+@dataclass(frozen=True)
+class Incident:
+    incident_id: str
+    type: str
+    mode: str | None
+    status: str  # occurred when any report says it happened, else future
+    source: Party | None
+    target: Party | None
+    via: Party | None
+    date: str | None
+    date_precision: str | None
+    date_reports: int  # documents whose own date agrees with `date`
+    dated_reports: int  # documents that give the event a date
+    num_mentions: int
+    num_documents: int
+    num_sources: int  # distinct outlets (documents without an outlet count as one source each)
+    first_reported: str | None  # earliest publication date of its documents
+    doc_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CodedDocument:
     """Everything the pipeline learned from one document; the store writes it atomically."""

@@ -21,8 +21,9 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   date_source, date_text, date_start, date_end, source_actor_id, source_name, source_country,
   source_sector, source_text, source_start, source_end, target_... and via_... (the same seven),
   location_name, location_country, location_text, location_start, location_end, evidence, start,
-  "end", trigger, trigger_start, trigger_end, confidence, coder_version, rule, run_id)`: one row
-  per event; an absent role or location has all its columns NULL.
+  "end", trigger, trigger_start, trigger_end, confidence, coder_version, rule, run_id,
+  incident_id)`: one row per event; an absent role or location has all its columns NULL;
+  `incident_id` is NULL for hypothetical and negated events.
 - `actors(actor_id PK, name, country, sector, kind, office, aliases VARCHAR[], mentions,
   documents, first_seen, last_seen)`: upserted on every write: `mentions` and `documents` add
   up, `aliases` are the sorted distinct union, `first_seen`/`last_seen` are the earliest/latest
@@ -32,6 +33,10 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
 - `quotes(quote_id PK, doc_id, speaker_actor_id, speaker_name, speaker_country, speaker_sector,
   speaker_text, speaker_start, speaker_end, text, start, "end", direct, cue)`.
 - `rejections(run_id, input, record, reason, fix, at)`: inputs that could not be coded, and the fix.
+- `incidents(incident_id PK, type, mode, status, source_actor_id, source_name, source_country,
+  target_... and via_... (the same three), date, date_precision, date_reports, dated_reports,
+  num_mentions, num_documents, num_sources, first_reported, doc_ids VARCHAR[])`: one row per
+  real-world event (`incidents.py`), replaced whenever a batch adds reports to it.
 """
 
 from __future__ import annotations
@@ -56,14 +61,17 @@ from .schema import (
     Document,
     Event,
     EventDate,
+    EventMention,
+    Incident,
     Location,
     OCCURRED,
+    Party,
     Quote,
     Rejection,
     RunSummary,
 )
 
-SCHEMA_VERSION = 2  # 2: quotes.cue
+SCHEMA_VERSION = 3  # 2: quotes.cue; 3: incidents, events.incident_id
 
 
 class _Column(NamedTuple):
@@ -79,6 +87,10 @@ def _cols(spec: str) -> tuple[_Column, ...]:
         name, type_, *rest = item.split()
         out.append(_Column(name, type_, " ".join(rest)))
     return tuple(out)
+
+
+def _party(role: str) -> str:
+    return f"{role}_actor_id VARCHAR, {role}_name VARCHAR, {role}_country VARCHAR"
 
 
 def _role(role: str) -> str:
@@ -104,7 +116,7 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
                      "location_name VARCHAR, location_country VARCHAR, location_text VARCHAR, "
                      "location_start INTEGER, location_end INTEGER, evidence VARCHAR, start INTEGER, end INTEGER, "
                      "trigger VARCHAR, trigger_start INTEGER, trigger_end INTEGER, confidence DOUBLE, "
-                     "coder_version VARCHAR, rule VARCHAR, run_id VARCHAR")),
+                     "coder_version VARCHAR, rule VARCHAR, run_id VARCHAR, incident_id VARCHAR")),
     ("actors", _cols("actor_id VARCHAR PRIMARY KEY, name VARCHAR, country VARCHAR, sector VARCHAR, kind VARCHAR, "
                      "office VARCHAR, aliases VARCHAR[], mentions INTEGER, documents INTEGER, "
                      "first_seen VARCHAR, last_seen VARCHAR")),
@@ -116,6 +128,11 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
                      "direct BOOLEAN, cue VARCHAR")),
     ("rejections", _cols("run_id VARCHAR, input VARCHAR, record VARCHAR, reason VARCHAR, fix VARCHAR, "
                          "at TIMESTAMP")),
+    ("incidents", _cols("incident_id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, status VARCHAR, "
+                        f"{_party('source')}, {_party('target')}, {_party('via')}, "
+                        "date VARCHAR, date_precision VARCHAR, date_reports INTEGER, dated_reports INTEGER, "
+                        "num_mentions INTEGER, num_documents INTEGER, num_sources INTEGER, "
+                        "first_reported VARCHAR, doc_ids VARCHAR[]")),
 )
 
 # A stable row order per table, for reads and exports.
@@ -129,6 +146,7 @@ _ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("mentions", ("doc_id", "start", "actor_id")),
     ("quotes", ("doc_id", "start", "quote_id")),
     ("rejections", ("at", "input", "record", "reason")),
+    ("incidents", ("first_reported", "incident_id")),
 )
 
 TABLE_NAMES = tuple(name for name, _ in _TABLES)
@@ -308,9 +326,13 @@ class Store:
         row = self._first("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id])
         return row[0] if row else None
 
-    def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = ()) -> int:
-        """Store a batch of coded documents and rejections in ONE transaction (all or nothing).
-        Documents whose content is already stored are skipped. Returns the number written."""
+    def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = (),
+              incident_of: Mapping[str, str] | None = None, incidents: Sequence[Incident] = ()) -> int:
+        """Store a batch of coded documents and rejections in ONE transaction (all or nothing), with
+        the incident of each event (`incident_of`: event_id -> incident_id) and the new or changed
+        `incidents` (replacing their rows). Documents whose content is already stored are skipped.
+        Returns the number written."""
+        incident_of = incident_of or {}
         self._writable()
         now = _now()
         try:
@@ -327,7 +349,11 @@ class Store:
                 self._insert("documents", [_document_row(cd, run_id, now) for cd in fresh])
                 self._insert("blocks", [(cd.document.doc_id, b.start, b.end, b.kind, b.reason)
                                         for cd in fresh for b in cd.blocks])
-                self._insert("events", [_event_row(e, run_id) for cd in fresh for e in cd.events])
+                self._insert("events", [_event_row(e, run_id, incident_of) for cd in fresh for e in cd.events])
+                if incidents:
+                    self._con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))",
+                                      [[i.incident_id for i in incidents]])
+                    self._insert("incidents", [_incident_row(i) for i in incidents])
                 self._insert("mentions", [(cd.document.doc_id, m.actor_id, m.text, m.start, m.end, m.how)
                                           for cd in fresh for m in cd.mentions])
                 self._insert("quotes", [_quote_row(q) for cd in fresh for q in cd.quotes])
@@ -371,6 +397,32 @@ class Store:
                          published=r["published"], date_source=r["date_source"], url=r["url"],
                          outlet=r["outlet"], input=r["input"], record=r["record"], fmt=r["fmt"])
                 for r in self._select("documents", None)]
+
+    def incident_members(self, countries: Iterable[str], actor_ids: Iterable[str]) -> list[EventMention]:
+        """Every member of the stored incidents that have a member with one of `actor_ids`, or with
+        an actor of one of `countries`, as source or target: what a new batch may join."""
+        sql = f"""
+            WITH wanted AS (
+                SELECT DISTINCT incident_id FROM events
+                WHERE incident_id IS NOT NULL AND (
+                    source_actor_id IN (SELECT unnest($1::VARCHAR[])) OR target_actor_id IN (SELECT unnest($1::VARCHAR[]))
+                    OR source_country IN (SELECT unnest($2::VARCHAR[])) OR target_country IN (SELECT unnest($2::VARCHAR[]))))
+            SELECT e.event_id, e.doc_id, d.outlet, d.published, e.type, e.mode, e.status, e.date, e.date_precision,
+                   e.date_source, e.incident_id, {_PARTY_SQL.format(r="source", a="sa")}, {_PARTY_SQL.format(r="target", a="ta")},
+                   {_PARTY_SQL.format(r="via", a="va")}
+            FROM events e JOIN documents d USING (doc_id)
+            LEFT JOIN actors sa ON sa.actor_id = e.source_actor_id
+            LEFT JOIN actors ta ON ta.actor_id = e.target_actor_id
+            LEFT JOIN actors va ON va.actor_id = e.via_actor_id
+            WHERE e.incident_id IN (SELECT incident_id FROM wanted)
+            ORDER BY e.incident_id, e.doc_id, e.event_id"""
+        rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(countries))]).fetchall()
+        out = []
+        for r in rows:
+            parties = [Party(r[k], r[k + 1], r[k + 2], r[k + 3] or "person", r[k + 4]) if r[k] is not None else None
+                       for k in (11, 16, 21)]
+            out.append(EventMention(*r[:10], *parties, incident_id=r[10]))
+        return out
 
     def known_people(self) -> list[Actor]:
         """People with a country (the cross-document actor memory of a run), in actor_id order."""
@@ -459,14 +511,27 @@ def _ref_values(ref: ActorRef | None) -> tuple:
     return (ref.actor_id, ref.name, ref.country, ref.sector, ref.text, ref.start, ref.end)
 
 
-def _event_row(e: Event, run_id: str) -> tuple:
+def _event_row(e: Event, run_id: str, incident_of: Mapping[str, str]) -> tuple:
     loc = e.location
     location = (loc.name, loc.country, loc.text, loc.start, loc.end) if loc else (None,) * 5
     return (e.doc_id, e.event_id, e.type, e.mode, e.quad, e.cameo_root, e.status, e.date.value,
             e.date.precision, e.date.source, e.date.text, e.date.start, e.date.end,
             *_ref_values(e.source), *_ref_values(e.target), *_ref_values(e.via), *location,
             e.evidence, e.start, e.end, e.trigger, e.trigger_start, e.trigger_end, e.confidence,
-            e.coder_version, e.rule, run_id)
+            e.coder_version, e.rule, run_id, incident_of.get(e.event_id))
+
+
+_PARTY_SQL = "e.{r}_actor_id, e.{r}_name, e.{r}_country, {a}.kind, {a}.office"
+
+
+def _party_values(p: Party | None) -> tuple:
+    return (p.actor_id, p.name, p.country) if p is not None else (None, None, None)
+
+
+def _incident_row(i: Incident) -> tuple:
+    return (i.incident_id, i.type, i.mode, i.status, *_party_values(i.source), *_party_values(i.target),
+            *_party_values(i.via), i.date, i.date_precision, i.date_reports, i.dated_reports, i.num_mentions,
+            i.num_documents, i.num_sources, i.first_reported, list(i.doc_ids))
 
 
 def _quote_row(q: Quote) -> tuple:

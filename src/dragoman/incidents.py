@@ -1,0 +1,292 @@
+"""Incidents: one record per real-world event, from every report of it (GDELT's events/mentions).
+
+Reads: `EventMention`s, i.e. the store's events with what matching needs (their actors' kind,
+country and office, their document's outlet and publication date): the new batch's
+(`mentions_of`) and the existing members of incidents they might join (`Store.incident_members`).
+Returns: `assign`: an incident id for every new mention that can be one, and the `Incident`
+records of every incident the batch created or changed, summarised from all their members.
+
+Which events: occurred and future ones (a planned meeting and the meeting are one incident; the
+incident says how many reports agree on its date). Hypothetical and negated events are no
+real-world event: they keep a null `incident_id`.
+
+A mention joins an incident when
+  - the type agrees; meetings are one family: CONSULT visits, meetings, hosting and deliveries
+    (modes visit and none) match each other, a phone call (mode phone) only a phone call;
+  - the actors agree, as resolved across documents (actor ids, never surface strings): the same
+    actor, or a country and an actor of that country ("visited Russia" and "met Putin" during the
+    same days), or an unnamed office holder and a named person of the same country whose office
+    has the same head or a synonym ("the Iranian leader's top adviser" and Velayati, a senior
+    advisor). CONSULT, AGREE and COOPERATE compare the two sides as an unordered pair;
+  - the dates agree within their precision (a day matches the day before and after, a month any of
+    its days), or one is unknown and the other falls in the window the report's publication
+    allows: an occurred event without date happened in the week up to publication, a planned one
+    in the 60 days after it. A mention with no date and no publication date joins only an incident
+    of its own document.
+It joins the candidate with the most mentions, then the nearest date; otherwise it starts one.
+An incident's date is that of its best supported report: occurred before planned, a date read in
+the sentence before the publication date, the most precise, then the one most documents agree
+with; `date_reports` counts the documents whose own date agrees with it, of `dated_reports`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from .schema import EVENT_DATE_SENTENCE, FUTURE, OCCURRED, CodedDocument, EventMention, Incident, Party
+
+UNORDERED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+MEETING_MODES = frozenset({None, "visit"})
+PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
+DAY_TOLERANCE = timedelta(days=1)
+REPORTED_WITHIN = timedelta(days=7)  # an undated occurred event: in the week up to publication
+PLANNED_WITHIN = timedelta(days=60)  # an undated planned event: in the 60 days after publication
+# Office words that name the same kind of post, for unnamed office holders across documents.
+OFFICE_SYNONYMS = (
+    frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}),
+    frozenset({"president", "leader"}),
+    frozenset({"diplomat", "envoy", "ambassador"}),
+)
+
+
+# -- building mentions --------------------------------------------------------------------------
+
+def mentions_of(coded: Iterable[CodedDocument]) -> list[EventMention]:
+    """The events of coded documents that can belong to an incident, with their actors' records."""
+    out = []
+    for cd in coded:
+        actors = {a.actor_id: a for a in cd.actors}
+        doc = cd.document
+
+        def party(ref):
+            if ref is None:
+                return None
+            a = actors.get(ref.actor_id)
+            return Party(ref.actor_id, ref.name, ref.country, a.kind if a else "person", a.office if a else None)
+
+        for e in cd.events:
+            if e.status not in (OCCURRED, FUTURE):
+                continue
+            out.append(EventMention(e.event_id, doc.doc_id, doc.outlet, doc.published, e.type, e.mode, e.status,
+                                    e.date.value, e.date.precision, e.date.source,
+                                    party(e.source), party(e.target), party(e.via)))
+    return out
+
+
+def family(m: EventMention) -> str:
+    if m.type == "CONSULT":
+        return "CONSULT" if m.mode in MEETING_MODES else f"CONSULT:{m.mode}"
+    return m.type
+
+
+# -- windows ------------------------------------------------------------------------------------
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _span(value: str | None, precision: str | None) -> tuple[date, date] | None:
+    """The days a date value covers: a day, a month, a year."""
+    if not value:
+        return None
+    try:
+        if precision == "day" or len(value) == 10:
+            d = date.fromisoformat(value[:10])
+            return d, d
+        if precision == "month" or len(value) == 7:
+            y, mo = int(value[:4]), int(value[5:7])
+            last = (date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1))
+            return date(y, mo, 1), last
+        y = int(value[:4])
+        return date(y, 1, 1), date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def window(m: EventMention) -> tuple[date, date] | None:
+    """The days a mention's event may fall on (see the module docstring)."""
+    if m.date and m.date_source == EVENT_DATE_SENTENCE:
+        span = _span(m.date, m.date_precision)
+        if span is not None:
+            return span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE
+    pub = _span(m.published, None)
+    if pub is None:
+        span = _span(m.date, m.date_precision)  # a date with no publication to weigh it against
+        return (span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE) if span else None
+    if m.status == FUTURE:
+        return pub[0], pub[1] + PLANNED_WITHIN
+    return pub[0] - REPORTED_WITHIN, pub[1]
+
+
+def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    return a is not None and b is not None and a[0] <= b[1] and b[0] <= a[1]
+
+
+# -- actors -------------------------------------------------------------------------------------
+
+def _head(office: str | None) -> str:
+    return office.lower().split()[-1] if office and office.split() else ""
+
+
+def same_actor(a: Party | None, b: Party | None) -> bool:
+    """The same actor, or one that stands for it (see the module docstring)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if a.actor_id == b.actor_id:
+        return True
+    if a.country is None or a.country != b.country:
+        return False
+    if a.kind == "country" or b.kind == "country":
+        return a.kind != b.kind or a.actor_id == b.actor_id  # a country and one of its actors
+    if a.kind == b.kind == "person" and (a.unnamed or b.unnamed) and not (a.unnamed and b.unnamed):
+        ha, hb = _head(a.office), _head(b.office)
+        return bool(ha and hb) and (ha == hb or any(ha in g and hb in g for g in OFFICE_SYNONYMS))
+    return False
+
+
+def _identical(a: Party | None, b: Party | None) -> bool:
+    return (a.actor_id if a else None) == (b.actor_id if b else None)
+
+
+def _pair_agrees(s1: Party | None, t1: Party | None, s2: Party | None, t2: Party | None) -> bool:
+    """Both roles agree, and at most one through a stand-in: "Velayati visited Russia" is "Velayati
+    met Putin", but "Iran and Russia agreed" is not "Velayati agreed with Putin"."""
+    if not (same_actor(s1, s2) and same_actor(t1, t2)):
+        return False
+    return _identical(s1, s2) or _identical(t1, t2)
+
+
+def _actors_agree(m: EventMention, inc: Incident) -> bool:
+    """The roles agree; unordered types either way round; the one who carried an act for another
+    ("X's reply was delivered by the ambassador Y") may stand as its source."""
+    for source in (m.source, m.via):
+        for inc_source in (inc.source, inc.via):
+            if source is None or inc_source is None or (source is m.via and inc_source is inc.via):
+                continue
+            if _pair_agrees(source, m.target, inc_source, inc.target):
+                return True
+            if m.type in UNORDERED and _pair_agrees(source, m.target, inc.target, inc_source):
+                return True
+    return False
+
+
+# -- assignment ---------------------------------------------------------------------------------
+
+def assign(new: Sequence[EventMention], existing: Sequence[EventMention]) -> tuple[dict[str, str], list[Incident]]:
+    """Incident ids for the `new` mentions, given the `existing` members of the store's incidents
+    (each with its `incident_id`); and the summaries of every incident created or joined."""
+    members: dict[str, list[EventMention]] = {}
+    for m in existing:
+        if m.incident_id is not None:
+            members.setdefault(m.incident_id, []).append(m)
+    summaries = {iid: summarize(iid, ms) for iid, ms in members.items()}
+    assigned: dict[str, str] = {}
+    touched: set[str] = set()
+    for m in sorted(new, key=_order):
+        fam, win = family(m), window(m)
+        best: tuple | None = None
+        for iid, inc in summaries.items():
+            group = members[iid]
+            if family(group[0]) != fam or not _actors_agree(m, inc):
+                continue
+            inc_win = window(_best_dated(group))  # the window of the report the incident's date is from
+            if not (_overlap(win, inc_win) or (win is None or inc_win is None) and any(
+                    g.doc_id == m.doc_id for g in group)):
+                continue
+            gap = _gap(win, inc_win)
+            rank = (-inc.num_mentions, gap, iid)
+            if best is None or rank < best[0]:
+                best = (rank, iid)
+        iid = best[1] if best is not None else incident_id(m)
+        members.setdefault(iid, []).append(m)
+        summaries[iid] = summarize(iid, members[iid])
+        assigned[m.event_id] = iid
+        touched.add(iid)
+    return assigned, [summaries[i] for i in sorted(touched)]
+
+
+def incident_id(m: EventMention) -> str:
+    """A new incident's id: stable for the mention that started it."""
+    return "i-" + hashlib.sha1(m.event_id.encode()).hexdigest()[:16]
+
+
+def _order(m: EventMention) -> tuple:
+    return (m.published or "9999", m.doc_id, m.event_id)
+
+
+def _gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int:
+    if a is None or b is None:
+        return 10**6
+    return max(0, (max(a[0], b[0]) - min(a[1], b[1])).days)
+
+
+# -- summaries ----------------------------------------------------------------------------------
+
+def _specific(parties: Iterable[Party | None]) -> Party | None:
+    """The most specific actor the reports give a role: a named person, then an unnamed office
+    holder or a group, then a country; the most frequent among equals."""
+    counts: dict[str, tuple[int, Party]] = {}
+    for p in parties:
+        if p is not None:
+            n, _ = counts.get(p.actor_id, (0, p))
+            counts[p.actor_id] = (n + 1, p)
+    if not counts:
+        return None
+
+    def rank(item: tuple[int, Party]) -> tuple:
+        n, p = item
+        level = 0 if p.kind == "person" and not p.unnamed else 1 if p.kind != "country" else 2
+        return (level, -n, p.actor_id)
+
+    return min(counts.values(), key=rank)[1]
+
+
+def _best_dated(group: Sequence[EventMention]) -> EventMention:
+    def rank(m: EventMention) -> tuple:
+        return (m.status != OCCURRED, m.date is None, m.date_source != EVENT_DATE_SENTENCE,
+                -PRECISION_RANK.get(m.date_precision or "", 0), -_support(m, group), m.date or "", m.event_id)
+
+    return min(group, key=rank)
+
+
+def _support(m: EventMention, group: Sequence[EventMention]) -> int:
+    """How many documents have a member whose date agrees with `m`'s."""
+    return len({g.doc_id for g in group if _agrees(g, m.date, m.date_precision)})
+
+
+def _agrees(g: EventMention, value: str | None, precision: str | None) -> bool:
+    span, own = _span(value, precision), _span(g.date, g.date_precision)
+    return span is not None and own is not None and own[0] <= span[0] and span[1] <= own[1]
+
+
+def summarize(iid: str, group: Sequence[EventMention]) -> Incident:
+    best = _best_dated(group)
+    unordered = best.type in UNORDERED
+    # With an unordered type the two sides are read in the order the best report gives them.
+    swapped = [unordered and _swapped(m, best) for m in group]
+    sources = [m.target if s else m.source for m, s in zip(group, swapped)]
+    targets = [m.source if s else m.target for m, s in zip(group, swapped)]
+    docs = sorted({m.doc_id for m in group})
+    dated = {m.doc_id for m in group if m.date}
+    agree = {m.doc_id for m in group if _agrees(m, best.date, best.date_precision)}
+    outlets = {m.outlet or f"doc:{m.doc_id}" for m in group}
+    published = sorted(m.published for m in group if m.published)
+    return Incident(
+        incident_id=iid, type=best.type, mode=best.mode,
+        status=OCCURRED if any(m.status == OCCURRED for m in group) else FUTURE,
+        source=_specific(sources), target=_specific(targets), via=_specific(m.via for m in group),
+        date=best.date, date_precision=best.date_precision, date_reports=len(agree), dated_reports=len(dated),
+        num_mentions=len(group), num_documents=len(docs), num_sources=len(outlets),
+        first_reported=published[0] if published else None, doc_ids=tuple(docs),
+    )
+
+
+def _swapped(m: EventMention, best: EventMention) -> bool:
+    """Whether `m` names the two sides in the other order than `best` does."""
+    return not (same_actor(m.source, best.source) and same_actor(m.target, best.target)) and (
+        same_actor(m.source, best.target) and same_actor(m.target, best.source))
