@@ -35,6 +35,7 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from .actors.resolve import OFFICE_SYNONYMS  # the words that name the same kind of post
 from .schema import EVENT_DATE_SENTENCE, FUTURE, OCCURRED, CodedDocument, EventMention, Incident, Party
 
 UNORDERED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
@@ -43,12 +44,7 @@ PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 DAY_TOLERANCE = timedelta(days=1)
 REPORTED_WITHIN = timedelta(days=7)  # an undated occurred event: in the week up to publication
 PLANNED_WITHIN = timedelta(days=60)  # an undated planned event: in the 60 days after publication
-# Office words that name the same kind of post, for unnamed office holders across documents.
-OFFICE_SYNONYMS = (
-    frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}),
-    frozenset({"president", "leader"}),
-    frozenset({"diplomat", "envoy", "ambassador"}),
-)
+
 
 
 # -- building mentions --------------------------------------------------------------------------
@@ -145,7 +141,7 @@ def same_actor(a: Party | None, b: Party | None) -> bool:
         return a.kind != b.kind or a.actor_id == b.actor_id  # a country and one of its actors
     if a.kind == b.kind == "person" and (a.unnamed or b.unnamed) and not (a.unnamed and b.unnamed):
         ha, hb = _head(a.office), _head(b.office)
-        return bool(ha and hb) and (ha == hb or any(ha in g and hb in g for g in OFFICE_SYNONYMS))
+        return bool(ha and hb) and (ha == hb or any(ha in g and hb in g for g, _ in OFFICE_SYNONYMS))
     return False
 
 

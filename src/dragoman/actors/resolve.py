@@ -548,7 +548,7 @@ def _antecedent(pronoun: Candidate, assigned: list[tuple[Candidate, object]]) ->
 # Words that name the same kind of post ("envoy" for an adviser on a mission, "aide" for an adviser),
 # and whether a description must name the country for the synonym to count ("the Russian leader" is
 # the Russian president; "the leader" alone is anyone's).
-_OFFICE_SYNONYMS = (
+OFFICE_SYNONYMS = (
     (frozenset({"adviser", "advisor", "aide", "envoy", "counsellor", "counselor"}), False),
     (frozenset({"president", "leader", "head of state"}), True),
     (frozenset({"diplomat", "envoy", "ambassador", "minister", "deputy"}), True),
@@ -558,4 +558,4 @@ _OFFICE_SYNONYMS = (
 def _synonym_office(head: str, office: str, with_country: bool) -> bool:
     words = set(office.lower().split())
     return any(head in group and words & group and (with_country or not needs_country)
-               for group, needs_country in _OFFICE_SYNONYMS)
+               for group, needs_country in OFFICE_SYNONYMS)
