@@ -13,6 +13,7 @@ import pytest
 from dragoman import incidents
 from dragoman.errors import UsageError
 from dragoman.export import export
+from dragoman.pipeline import stored_incidents
 from dragoman.schema import (
     Actor,
     ActorRef,
@@ -146,9 +147,7 @@ def db(tmp_path_factory):
                                                            "Map it with --json-field text=body", record="7")]),
                                   ([coded_a()], [])):
             mentions = incidents.mentions_of(batch)
-            parties = [p for m in mentions for p in (m.source, m.target) if p]
-            existing = store.incident_members({p.country for p in parties if p.country}, {p.actor_id for p in parties})
-            store.write(run_id, batch, rejections, *incidents.assign(mentions, existing))
+            store.write(run_id, batch, rejections, *incidents.assign(mentions, stored_incidents(store, mentions)))
     return path
 
 

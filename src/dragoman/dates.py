@@ -510,6 +510,17 @@ def _published_range(published: str) -> tuple[date, date, str]:
     return first, date(first.year, 12, 31), "year"
 
 
+def date_span(value: str | None) -> tuple[date, date] | None:
+    """The days a date value (YYYY-MM-DD, YYYY-MM or YYYY) covers; None for none or a malformed one."""
+    if not value:
+        return None
+    try:
+        first, last, _ = _published_range(value)
+    except ValueError:
+        return None
+    return first, last
+
+
 def _month_end(year: int, month: int) -> date:
     y, m = _add_months(year, month, 1)
     return date(y, m, 1) - timedelta(days=1)

@@ -36,6 +36,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
 from .actors.resolve import OFFICE_SYNONYMS  # the words that name the same kind of post
+from .dates import date_span
 from .schema import EVENT_DATE_SENTENCE, FUTURE, OCCURRED, CodedDocument, EventMention, Incident, Party
 
 UNORDERED = frozenset({"CONSULT", "AGREE", "COOPERATE"})
@@ -44,7 +45,6 @@ PRECISION_RANK = {"day": 3, "month": 2, "year": 1}
 DAY_TOLERANCE = timedelta(days=1)
 REPORTED_WITHIN = timedelta(days=7)  # an undated occurred event: in the week up to publication
 PLANNED_WITHIN = timedelta(days=60)  # an undated planned event: in the 60 days after publication
-
 
 
 # -- building mentions --------------------------------------------------------------------------
@@ -79,44 +79,31 @@ def family(m: EventMention) -> str:
 
 # -- windows ------------------------------------------------------------------------------------
 
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _span(value: str | None, precision: str | None) -> tuple[date, date] | None:
-    """The days a date value covers: a day, a month, a year."""
-    if not value:
-        return None
-    try:
-        if precision == "day" or len(value) == 10:
-            d = date.fromisoformat(value[:10])
-            return d, d
-        if precision == "month" or len(value) == 7:
-            y, mo = int(value[:4]), int(value[5:7])
-            last = (date(y + (mo == 12), mo % 12 + 1, 1) - timedelta(days=1))
-            return date(y, mo, 1), last
-        y = int(value[:4])
-        return date(y, 1, 1), date(y, 12, 31)
-    except ValueError:
-        return None
-
-
 def window(m: EventMention) -> tuple[date, date] | None:
     """The days a mention's event may fall on (see the module docstring)."""
     if m.date and m.date_source == EVENT_DATE_SENTENCE:
-        span = _span(m.date, m.date_precision)
+        span = date_span(m.date)
         if span is not None:
             return span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE
-    pub = _span(m.published, None)
+    pub = date_span(m.published)
     if pub is None:
-        span = _span(m.date, m.date_precision)  # a date with no publication to weigh it against
+        span = date_span(m.date)  # a date with no publication to weigh it against
         return (span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE) if span else None
     if m.status == FUTURE:
         return pub[0], pub[1] + PLANNED_WITHIN
     return pub[0] - REPORTED_WITHIN, pub[1]
+
+
+def search_window(mentions: Iterable[EventMention]) -> tuple[str, str] | None:
+    """The publication dates of stored reports whose incidents the `mentions` could join (a stored
+    report's window lies within PLANNED_WITHIN after or REPORTED_WITHIN before its publication),
+    or None when no mention has a window (then only incidents of its own document could do)."""
+    wins = [w for w in map(window, mentions) if w is not None]
+    if not wins:
+        return None
+    lo = min(w[0] for w in wins) - PLANNED_WITHIN - DAY_TOLERANCE
+    hi = max(w[1] for w in wins) + REPORTED_WITHIN + DAY_TOLERANCE
+    return lo.isoformat(), hi.isoformat()
 
 
 def _overlap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
@@ -181,26 +168,33 @@ def assign(new: Sequence[EventMention], existing: Sequence[EventMention]) -> tup
         if m.incident_id is not None:
             members.setdefault(m.incident_id, []).append(m)
     summaries = {iid: summarize(iid, ms) for iid, ms in members.items()}
+    # the window of the report each incident's date is from, and the incidents of each type family
+    windows = {iid: window(_best_dated(ms)) for iid, ms in members.items()}
+    by_family: dict[str, list[str]] = {}
+    for iid, ms in members.items():
+        by_family.setdefault(family(ms[0]), []).append(iid)
     assigned: dict[str, str] = {}
     touched: set[str] = set()
     for m in sorted(new, key=_order):
         fam, win = family(m), window(m)
         best: tuple | None = None
-        for iid, inc in summaries.items():
-            group = members[iid]
-            if family(group[0]) != fam or not _actors_agree(m, inc):
+        for iid in by_family.get(fam, ()):
+            inc, inc_win = summaries[iid], windows[iid]
+            if not _actors_agree(m, inc):
                 continue
-            inc_win = window(_best_dated(group))  # the window of the report the incident's date is from
             if not (_overlap(win, inc_win) or (win is None or inc_win is None) and any(
-                    g.doc_id == m.doc_id for g in group)):
+                    g.doc_id == m.doc_id for g in members[iid])):
                 continue
             gap = _gap(win, inc_win)
             rank = (-inc.num_mentions, gap, iid)
             if best is None or rank < best[0]:
                 best = (rank, iid)
         iid = best[1] if best is not None else incident_id(m)
+        if iid not in members:
+            by_family.setdefault(fam, []).append(iid)
         members.setdefault(iid, []).append(m)
         summaries[iid] = summarize(iid, members[iid])
+        windows[iid] = window(_best_dated(members[iid]))
         assigned[m.event_id] = iid
         touched.add(iid)
     return assigned, [summaries[i] for i in sorted(touched)]
@@ -243,20 +237,24 @@ def _specific(parties: Iterable[Party | None]) -> Party | None:
 
 
 def _best_dated(group: Sequence[EventMention]) -> EventMention:
+    """The report whose date the incident takes (see the module docstring)."""
+    support: dict[str | None, int] = {}  # date value -> documents whose own date contains it (once per value)
+
+    def supported(value: str | None) -> int:
+        if value not in support:
+            support[value] = len({g.doc_id for g in group if _agrees(g, value)})
+        return support[value]
+
     def rank(m: EventMention) -> tuple:
         return (m.status != OCCURRED, m.date is None, m.date_source != EVENT_DATE_SENTENCE,
-                -PRECISION_RANK.get(m.date_precision or "", 0), -_support(m, group), m.date or "", m.event_id)
+                -PRECISION_RANK.get(m.date_precision or "", 0), -supported(m.date), m.date or "", m.event_id)
 
     return min(group, key=rank)
 
 
-def _support(m: EventMention, group: Sequence[EventMention]) -> int:
-    """How many documents have a member whose date agrees with `m`'s."""
-    return len({g.doc_id for g in group if _agrees(g, m.date, m.date_precision)})
-
-
-def _agrees(g: EventMention, value: str | None, precision: str | None) -> bool:
-    span, own = _span(value, precision), _span(g.date, g.date_precision)
+def _agrees(g: EventMention, value: str | None) -> bool:
+    """Whether `g`'s own date contains the date `value`."""
+    span, own = date_span(value), date_span(g.date)
     return span is not None and own is not None and own[0] <= span[0] and span[1] <= own[1]
 
 
@@ -269,7 +267,7 @@ def summarize(iid: str, group: Sequence[EventMention]) -> Incident:
     targets = [m.source if s else m.target for m, s in zip(group, swapped)]
     docs = sorted({m.doc_id for m in group})
     dated = {m.doc_id for m in group if m.date}
-    agree = {m.doc_id for m in group if _agrees(m, best.date, best.date_precision)}
+    agree = {m.doc_id for m in group if _agrees(m, best.date)}
     outlets = {m.outlet or f"doc:{m.doc_id}" for m in group}
     published = sorted(m.published for m in group if m.published)
     return Incident(

@@ -201,10 +201,7 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
             results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
             # Each event joins the incident other reports of it started, in this batch or before.
             mentions = incidents.mentions_of(results)
-            parties = [p for m in mentions for p in (m.source, m.target) if p is not None]
-            existing = store.incident_members({p.country for p in parties if p.country},
-                                              {p.actor_id for p in parties}) if mentions else []
-            incident_of, changed = incidents.assign(mentions, existing)
+            incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
             store.write(run_id, results, rejections, incident_of, changed)
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
@@ -218,6 +215,16 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
         summary = RunSummary(run_id, coded, skipped, rejected, n_events, by_reason)
         store.finish_run(run_id, summary, status=status)
     return summary
+
+
+def stored_incidents(store, mentions) -> list:
+    """The members of the stored incidents the batch's event mentions could join."""
+    published = incidents.search_window(mentions)
+    if published is None:
+        return []
+    parties = [p for m in mentions for p in (m.source, m.target) if p is not None]
+    return store.incident_members({p.country for p in parties if p.country}, {p.actor_id for p in parties},
+                                  published)
 
 
 def _code_in_pool(pool, docs: list[Document], workers: int) -> list[CodedDocument]:

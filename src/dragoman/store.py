@@ -398,13 +398,17 @@ class Store:
                          outlet=r["outlet"], input=r["input"], record=r["record"], fmt=r["fmt"])
                 for r in self._select("documents", None)]
 
-    def incident_members(self, countries: Iterable[str], actor_ids: Iterable[str]) -> list[EventMention]:
-        """Every member of the stored incidents that have a member with one of `actor_ids`, or with
-        an actor of one of `countries`, as source or target: what a new batch may join."""
+    def incident_members(self, countries: Iterable[str], actor_ids: Iterable[str],
+                         published: tuple[str, str]) -> list[EventMention]:
+        """Every member of the stored incidents that have a member reported within `published`
+        (first and last publication date, ISO; for an undated document, its event's date) with one
+        of `actor_ids`, or an actor of one of `countries`, as source or target: what a new batch
+        may join, without reading the whole store."""
         sql = f"""
             WITH wanted AS (
-                SELECT DISTINCT incident_id FROM events
-                WHERE incident_id IS NOT NULL AND (
+                SELECT DISTINCT e.incident_id FROM events e JOIN documents d USING (doc_id)
+                WHERE e.incident_id IS NOT NULL
+                  AND (d.published BETWEEN $3 AND $4 OR d.published IS NULL AND e.date BETWEEN $3 AND $4) AND (
                     source_actor_id IN (SELECT unnest($1::VARCHAR[])) OR target_actor_id IN (SELECT unnest($1::VARCHAR[]))
                     OR source_country IN (SELECT unnest($2::VARCHAR[])) OR target_country IN (SELECT unnest($2::VARCHAR[]))))
             SELECT e.event_id, e.doc_id, d.outlet, d.published, e.type, e.mode, e.status, e.date, e.date_precision,
@@ -416,7 +420,7 @@ class Store:
             LEFT JOIN actors va ON va.actor_id = e.via_actor_id
             WHERE e.incident_id IN (SELECT incident_id FROM wanted)
             ORDER BY e.incident_id, e.doc_id, e.event_id"""
-        rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(countries))]).fetchall()
+        rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(countries)), *published]).fetchall()
         out = []
         for r in rows:
             parties = [Party(r[k], r[k + 1], r[k + 2], r[k + 3] or "person", r[k + 4]) if r[k] is not None else None

@@ -48,7 +48,7 @@ def _is_subject(span: Span) -> bool:
 def _speaks(span: Span) -> bool:
     """A one-word name the model did not tag as a person, subject of a verb of saying ("Velayati
     also said ..."): a person's surname. Acronyms and names of several words (organisations that
-    speak, "Southcorp Wines said") are left to the other rules."""
+    speak, "Acme Wines said") are left to the other rules."""
     if len(span) != 1 or not span[0].is_title:
         return False
     t = span[0]
