@@ -22,13 +22,22 @@ dateline.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from .dates import parse_absolute_date
 from .schema import Block, CleanDocument, Document
 
 TITLE, DATELINE, BODY, BOILERPLATE = "title", "dateline", "body", "boilerplate"
+
+
+def article_text(text: str, blocks: Sequence[Block], title: str | None = None) -> str:
+    """The headline and body of a cleaned document, one block a line: what it says, without
+    boilerplate or dateline (`title` stands first when no block is the headline)."""
+    parts = [text[b.start:b.end] for b in blocks if b.kind in (TITLE, BODY)]
+    if title and not any(b.kind == TITLE for b in blocks):
+        parts.insert(0, title)
+    return "\n".join(parts)
 
 # Function words: prose has many of them, menus, bylines and headline listings have few.
 _STOPWORDS = frozenset(

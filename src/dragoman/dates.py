@@ -10,10 +10,18 @@ no dateparser (it goes a week back for "on Wednesday" said on a Wednesday and ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from .schema import EVENT_DATE_PUBLICATION, EVENT_DATE_SENTENCE, EVENT_DATE_UNRESOLVED, EventDate
+from .schema import (
+    EVENT_DATE_INFERRED,
+    EVENT_DATE_PUBLICATION,
+    EVENT_DATE_SENTENCE,
+    EVENT_DATE_UNRESOLVED,
+    FUTURE as FUTURE_STATUS,
+    Event,
+    EventDate,
+)
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -672,11 +680,17 @@ def resolve(expr: TimeExpression, published: str | None, tense: str | None = Non
     if published is None:
         return EventDate(None, None, EVENT_DATE_UNRESOLVED, **where)
     first, last, _ = _published_range(published)
+    return _resolve_between(expr, first, last, tense, EVENT_DATE_SENTENCE)
+
+
+def _resolve_between(expr: TimeExpression, first: date, last: date, tense: str | None, source: str) -> EventDate:
+    """`expr` read on every day from `first` to `last`: the finest unit that holds every reading."""
+    where = dict(text=expr.text, start=expr.start, end=expr.end)
     early, late = _interval(expr, first, tense or PAST), _interval(expr, last, tense or PAST)
     found = early and late and _collapse(min(early[0], late[0]), max(early[1], late[1]))
     if not found:
         return EventDate(None, None, EVENT_DATE_UNRESOLVED, **where)
-    return EventDate(found[0], found[1], EVENT_DATE_SENTENCE, **where)
+    return EventDate(found[0], found[1], source, **where)
 
 
 def event_date(
@@ -705,3 +719,23 @@ def event_date(
         return EventDate(None, None, EVENT_DATE_UNRESOLVED)
     _, _, precision = _published_range(published)
     return EventDate(published, precision, EVENT_DATE_PUBLICATION)
+
+
+def redate(event: Event, window: tuple[str, str]) -> Event:
+    """`event` of an undated document, dated against an inferred publication window (ISO first and
+    last day, from its story): a relative expression ("on Saturday", "in May") is read on every day
+    of the window, and an event the publication would date takes the window itself; either way the
+    finest unit that holds every reading, with source "inferred". A date the sentence gives with
+    its year, or an expression the window cannot place, is left as it is."""
+    if event.date.source != EVENT_DATE_UNRESOLVED:
+        return event
+    first, last = date.fromisoformat(window[0]), date.fromisoformat(window[1])
+    if event.date.text is None:  # no expression: the event is dated by its publication
+        found = _collapse(first, last)
+        return replace(event, date=EventDate(*found, EVENT_DATE_INFERRED)) if found else event
+    expressions = [e for e in find_time_expressions(event.evidence, event.start) if e.start == event.date.start]
+    if not expressions:
+        return event
+    tense = FUTURE if event.status == FUTURE_STATUS else PAST
+    dated = _resolve_between(expressions[0], first, last, tense, EVENT_DATE_INFERRED)
+    return replace(event, date=dated) if dated.value else event

@@ -21,8 +21,9 @@ A mention joins an incident when
   - the dates agree within their precision (a day matches the day before and after, a month any of
     its days), or one is unknown and the other falls in the window the report's publication
     allows: an occurred event without date happened in the week up to publication, a planned one
-    in the 60 days after it. A mention with no date and no publication date joins only an incident
-    of its own document.
+    in the 60 days after it (an undated document in a dated story has the publication window
+    inferred from it, stories.py). A mention with no date and no publication date joins only an
+    incident of its own document.
 It joins the candidate with the most mentions, then the nearest date; otherwise it starts one.
 An incident's date is that of its best supported report: occurred before planned, a date read in
 the sentence before the publication date, the most precise, then the one most documents agree
@@ -67,7 +68,7 @@ def mentions_of(coded: Iterable[CodedDocument]) -> list[EventMention]:
                 continue
             out.append(EventMention(e.event_id, doc.doc_id, doc.outlet, doc.published, e.type, e.mode, e.status,
                                     e.date.value, e.date.precision, e.date.source,
-                                    party(e.source), party(e.target), party(e.via)))
+                                    party(e.source), party(e.target), party(e.via), inferred=cd.inferred_published))
     return out
 
 
@@ -86,6 +87,8 @@ def window(m: EventMention) -> tuple[date, date] | None:
         if span is not None:
             return span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE
     pub = date_span(m.published)
+    if pub is None and m.inferred:
+        pub = date.fromisoformat(m.inferred[0]), date.fromisoformat(m.inferred[1])
     if pub is None:
         span = date_span(m.date)  # a date with no publication to weigh it against
         return (span[0] - DAY_TOLERANCE, span[1] + DAY_TOLERANCE) if span else None

@@ -1,7 +1,7 @@
 """The ordered stages, and a run that streams documents from the inputs into the store.
 
     ingest -> clean -> parse -> actors -> events -> dates -> quotes -> (link actors across documents)
-    -> incidents -> store
+    -> incidents -> stories -> store
 
 `Pipeline` holds the loaded components (spaCy, gazetteer, lexicon) and codes cleaned documents
 into `CodedDocument`s; it never touches the store. `run()` drives a whole `dragoman code`: it reads
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from . import __version__, dates, incidents, quotes
+from . import __version__, dates, incidents, quotes, stories
 from .actors import ActorDictionary, ActorStage, Gazetteer
 from .actors.link import ActorMemory, link_batch
 from .clean import clean
@@ -199,10 +199,8 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
             rejections = [r for r in batch if isinstance(r, Rejection)]
             # People known from other documents get their country before events are settled.
             results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
-            # Each event joins the incident other reports of it started, in this batch or before.
-            mentions = incidents.mentions_of(results)
-            incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
-            store.write(run_id, results, rejections, incident_of, changed)
+            results, incident_of, changed, story_of = across_documents(store, results)
+            store.write(run_id, results, rejections, incident_of, changed, story_of)
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
             rejected += len(rejections)
@@ -215,6 +213,41 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
         summary = RunSummary(run_id, coded, skipped, rejected, n_events, by_reason)
         store.finish_run(run_id, summary, status=status)
     return summary
+
+
+def across_documents(store, results: list[CodedDocument]) -> tuple[list[CodedDocument], dict, list, dict]:
+    """A batch among the stored documents: each event joins the incident other reports of it
+    started and each document its story, in this batch or before; an undated document that joins
+    a dated story is dated against the window the story implies, and its events' incidents are
+    found again with those dates. Returns the (re-dated) documents, event_id -> incident_id, the
+    incidents created or changed, and doc_id -> story_id."""
+    mentions = incidents.mentions_of(results)
+    incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
+    docs = [stories.story_document(cd, frozenset(incident_of[e.event_id] for e in cd.events
+                                                 if e.event_id in incident_of)) for cd in results]
+    placed = stories.assign(docs, stored_story_documents(store, docs))
+    if placed.inferred:
+        results = [_redated(cd, placed.inferred.get(cd.document.doc_id)) for cd in results]
+        mentions = incidents.mentions_of(results)
+        incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
+    return results, incident_of, changed, placed.story_of
+
+
+def _redated(cd: CodedDocument, window: tuple[str, str] | None) -> CodedDocument:
+    if window is None:
+        return cd
+    return replace(cd, events=tuple(dates.redate(e, window) for e in cd.events), inferred_published=window)
+
+
+def stored_story_documents(store, docs) -> list:
+    """The stored documents the batch's documents could share a story with."""
+    spans = [dates.date_span(d.published) for d in docs]
+    published = None
+    if spans and all(spans):
+        published = ((min(s[0] for s in spans) - stories.STORY_GAP).isoformat(),
+                     (max(s[1] for s in spans) + stories.STORY_GAP).isoformat())
+    return store.story_candidates({a for d in docs for a in d.actors}, {i for d in docs for i in d.incidents},
+                                  published, stories.CANDIDATES)
 
 
 def stored_incidents(store, mentions) -> list:

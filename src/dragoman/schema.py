@@ -26,6 +26,7 @@ DATE_NONE = "none"  # undated: never guessed
 EVENT_DATE_SENTENCE = "sentence"  # a temporal expression in the evidence sentence
 EVENT_DATE_PUBLICATION = "publication"  # no expression: the publication date
 EVENT_DATE_UNRESOLVED = "unresolved"  # relative expression or no date, and nothing to anchor it
+EVENT_DATE_INFERRED = "inferred"  # undated document: read against the publication window its story implies
 
 
 @dataclass(frozen=True)
@@ -213,6 +214,7 @@ class EventMention:
     target: Party | None
     via: Party | None
     incident_id: str | None = None  # set for members already in the store
+    inferred: tuple[str, str] | None = None  # an undated document's inferred publication window
 
 
 @dataclass(frozen=True)
@@ -235,6 +237,36 @@ class Incident:
     doc_ids: tuple[str, ...]
 
 
+# -- stories (stories.py) ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StoryDocument:
+    """A document as story matching compares them."""
+
+    doc_id: str
+    published: str | None  # its own publication date (YYYY-MM-DD, YYYY-MM, YYYY) or None
+    text: str  # headline and body, without boilerplate
+    actors: frozenset[str]  # ids of the named people, organisations and groups it mentions
+    incidents: frozenset[str]  # the incidents its events belong to
+    story_id: str | None = None  # set for documents already in the store
+    inferred: tuple[str, str] | None = None  # an undated stored document's inferred publication window
+
+
+@dataclass(frozen=True)
+class Story:
+    """Documents about the same story, as the store summarises them."""
+
+    story_id: str
+    title: str | None  # the headline of its earliest report
+    first_published: str | None
+    last_published: str | None
+    num_documents: int
+    num_sources: int
+    num_incidents: int
+    actors: tuple[str, ...]  # the named actors most of its documents mention, most first
+    doc_ids: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class CodedDocument:
     """Everything the pipeline learned from one document; the store writes it atomically."""
@@ -246,6 +278,9 @@ class CodedDocument:
     events: tuple[Event, ...]
     quotes: tuple[Quote, ...]
     n_sentences: int = 0
+    # An undated document in a dated story: the days it was probably published (ISO first, last),
+    # inferred from the story (stories.py); never a publication date of its own.
+    inferred_published: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   coded, skipped, rejected, events)`: one row per `dragoman code`; `status` is `running`,
   `finished` or `failed`; `versions` holds dragoman, coder, lexicon, gazetteer, spaCy model.
 - `documents(doc_id PK, content_hash UNIQUE, title, published, date_source, url, outlet, input,
-  record, fmt, text, n_sentences, n_events, run_id, coded_at)`: one row per coded document;
-  `text` exactly as ingested.
+  record, fmt, text, n_sentences, n_events, run_id, coded_at, story_id, inferred_from,
+  inferred_to)`: one row per coded document; `text` exactly as ingested; `inferred_from` and
+  `inferred_to` are the days an undated document was probably published, from its story.
 - `blocks(doc_id, start, "end", kind, reason)`: the cleaner's paragraphs (title, dateline, body,
   boilerplate with the reason it was dropped).
 - `events(doc_id, event_id PK, type, mode, quad, cameo_root, status, date, date_precision,
@@ -37,6 +38,9 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   target_... and via_... (the same three), date, date_precision, date_reports, dated_reports,
   num_mentions, num_documents, num_sources, first_reported, doc_ids VARCHAR[])`: one row per
   real-world event (`incidents.py`), replaced whenever a batch adds reports to it.
+- `stories(story_id PK, title, first_published, last_published, num_documents, num_sources,
+  num_incidents, actors VARCHAR[], doc_ids VARCHAR[])`: one row per story (`stories.py`),
+  summarised from its documents whenever a batch adds one.
 """
 
 from __future__ import annotations
@@ -53,10 +57,12 @@ from typing import NamedTuple
 import duckdb
 
 from . import __version__
+from .clean import article_text
 from .errors import StoreError
 from .schema import (
     Actor,
     ActorRef,
+    Block,
     CodedDocument,
     Document,
     Event,
@@ -69,9 +75,11 @@ from .schema import (
     Quote,
     Rejection,
     RunSummary,
+    Story,
+    StoryDocument,
 )
 
-SCHEMA_VERSION = 3  # 2: quotes.cue; 3: incidents, events.incident_id
+SCHEMA_VERSION = 4  # 2: quotes.cue; 3: incidents, events.incident_id; 4: stories, documents.story_id
 
 
 class _Column(NamedTuple):
@@ -107,7 +115,8 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
     ("documents", _cols("doc_id VARCHAR PRIMARY KEY, content_hash VARCHAR UNIQUE NOT NULL, title VARCHAR, "
                         "published VARCHAR, date_source VARCHAR, url VARCHAR, outlet VARCHAR, input VARCHAR, "
                         "record VARCHAR, fmt VARCHAR, text VARCHAR NOT NULL, n_sentences INTEGER, "
-                        "n_events INTEGER, run_id VARCHAR, coded_at TIMESTAMP")),
+                        "n_events INTEGER, run_id VARCHAR, coded_at TIMESTAMP, story_id VARCHAR, "
+                        "inferred_from VARCHAR, inferred_to VARCHAR")),
     ("blocks", _cols("doc_id VARCHAR NOT NULL, start INTEGER, end INTEGER, kind VARCHAR, reason VARCHAR")),
     ("events", _cols("doc_id VARCHAR NOT NULL, event_id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, "
                      "quad INTEGER, cameo_root VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR, "
@@ -133,6 +142,9 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
                         "date VARCHAR, date_precision VARCHAR, date_reports INTEGER, dated_reports INTEGER, "
                         "num_mentions INTEGER, num_documents INTEGER, num_sources INTEGER, "
                         "first_reported VARCHAR, doc_ids VARCHAR[]")),
+    ("stories", _cols("story_id VARCHAR PRIMARY KEY, title VARCHAR, first_published VARCHAR, "
+                      "last_published VARCHAR, num_documents INTEGER, num_sources INTEGER, num_incidents INTEGER, "
+                      "actors VARCHAR[], doc_ids VARCHAR[]")),
 )
 
 # A stable row order per table, for reads and exports.
@@ -147,6 +159,7 @@ _ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("quotes", ("doc_id", "start", "quote_id")),
     ("rejections", ("at", "input", "record", "reason")),
     ("incidents", ("first_reported", "incident_id")),
+    ("stories", ("first_published", "story_id")),
 )
 
 TABLE_NAMES = tuple(name for name, _ in _TABLES)
@@ -327,12 +340,15 @@ class Store:
         return row[0] if row else None
 
     def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = (),
-              incident_of: Mapping[str, str] | None = None, incidents: Sequence[Incident] = ()) -> int:
+              incident_of: Mapping[str, str] | None = None, incidents: Sequence[Incident] = (),
+              story_of: Mapping[str, str] | None = None) -> int:
         """Store a batch of coded documents and rejections in ONE transaction (all or nothing), with
-        the incident of each event (`incident_of`: event_id -> incident_id) and the new or changed
-        `incidents` (replacing their rows). Documents whose content is already stored are skipped.
-        Returns the number written."""
+        the incident of each event (`incident_of`: event_id -> incident_id), the new or changed
+        `incidents` (replacing their rows) and the story of each document (`story_of`: doc_id ->
+        story_id; the stories they join are summarised anew). Documents whose content is already
+        stored are skipped. Returns the number written."""
         incident_of = incident_of or {}
+        story_of = story_of or {}
         self._writable()
         now = _now()
         try:
@@ -346,7 +362,7 @@ class Store:
                     if cd.document.content_hash not in stored:
                         stored.add(cd.document.content_hash)  # the same content twice in one batch: once
                         fresh.append(cd)
-                self._insert("documents", [_document_row(cd, run_id, now) for cd in fresh])
+                self._insert("documents", [_document_row(cd, run_id, now, story_of) for cd in fresh])
                 self._insert("blocks", [(cd.document.doc_id, b.start, b.end, b.kind, b.reason)
                                         for cd in fresh for b in cd.blocks])
                 self._insert("events", [_event_row(e, run_id, incident_of) for cd in fresh for e in cd.events])
@@ -359,6 +375,8 @@ class Store:
                 self._insert("quotes", [_quote_row(q) for cd in fresh for q in cd.quotes])
                 self._insert("actors", _actor_rows(fresh), upsert=_ACTOR_UPSERT)
                 self._insert("rejections", [(run_id, r.input, r.record, r.reason, r.fix, now) for r in rejections])
+                self._summarise_stories(sorted({story_of[cd.document.doc_id] for cd in fresh
+                                                if cd.document.doc_id in story_of}))
         except duckdb.Error as err:
             ids = [cd.document.doc_id for cd in coded]
             where = f"{ids[0]} .. {ids[-1]}" if len(ids) > 1 else (ids[0] if ids else "rejections only")
@@ -401,18 +419,20 @@ class Store:
     def incident_members(self, countries: Iterable[str], actor_ids: Iterable[str],
                          published: tuple[str, str]) -> list[EventMention]:
         """Every member of the stored incidents that have a member reported within `published`
-        (first and last publication date, ISO; for an undated document, its event's date) with one
+        (first and last publication date, ISO; for an undated document, its event's date or the
+        publication window inferred from its story) with one
         of `actor_ids`, or an actor of one of `countries`, as source or target: what a new batch
         may join, without reading the whole store."""
         sql = f"""
             WITH wanted AS (
                 SELECT DISTINCT e.incident_id FROM events e JOIN documents d USING (doc_id)
                 WHERE e.incident_id IS NOT NULL
-                  AND (d.published BETWEEN $3 AND $4 OR d.published IS NULL AND e.date BETWEEN $3 AND $4) AND (
+                  AND (d.published BETWEEN $3 AND $4 OR d.published IS NULL AND (e.date BETWEEN $3 AND $4
+                       OR d.inferred_from <= $4 AND d.inferred_to >= $3)) AND (
                     source_actor_id IN (SELECT unnest($1::VARCHAR[])) OR target_actor_id IN (SELECT unnest($1::VARCHAR[]))
                     OR source_country IN (SELECT unnest($2::VARCHAR[])) OR target_country IN (SELECT unnest($2::VARCHAR[]))))
             SELECT e.event_id, e.doc_id, d.outlet, d.published, e.type, e.mode, e.status, e.date, e.date_precision,
-                   e.date_source, e.incident_id, {_PARTY_SQL.format(r="source", a="sa")}, {_PARTY_SQL.format(r="target", a="ta")},
+                   e.date_source, e.incident_id, d.inferred_from, d.inferred_to, {_PARTY_SQL.format(r="source", a="sa")}, {_PARTY_SQL.format(r="target", a="ta")},
                    {_PARTY_SQL.format(r="via", a="va")}
             FROM events e JOIN documents d USING (doc_id)
             LEFT JOIN actors sa ON sa.actor_id = e.source_actor_id
@@ -424,9 +444,81 @@ class Store:
         out = []
         for r in rows:
             parties = [Party(r[k], r[k + 1], r[k + 2], r[k + 3] or "person", r[k + 4]) if r[k] is not None else None
-                       for k in (11, 16, 21)]
-            out.append(EventMention(*r[:10], *parties, incident_id=r[10]))
+                       for k in (13, 18, 23)]
+            out.append(EventMention(*r[:10], *parties, incident_id=r[10], inferred=(r[11], r[12]) if r[11] else None))
         return out
+
+    def _summarise_stories(self, story_ids: Sequence[str]) -> None:
+        """(Re)write the rows of `story_ids` from their documents: only the stories a batch touched."""
+        if not story_ids:
+            return
+        self._con.execute("DELETE FROM stories WHERE story_id IN (SELECT unnest(?::VARCHAR[]))", [story_ids])
+        self._con.execute(f"""
+            INSERT INTO stories
+            WITH docs AS (SELECT * FROM documents WHERE story_id IN (SELECT unnest($1::VARCHAR[]))),
+            named AS (
+                SELECT d.story_id, a.name, count(DISTINCT d.doc_id) AS n
+                FROM docs d JOIN mentions m USING (doc_id) JOIN actors a ON a.actor_id = m.actor_id
+                WHERE a.kind IN ('person', 'organization', 'group') AND NOT {_UNNAMED_SQL}
+                GROUP BY ALL),
+            top AS (SELECT story_id, list(name ORDER BY n DESC, name)[1:{STORY_ACTORS}] AS actors
+                    FROM named GROUP BY story_id),
+            incs AS (SELECT d.story_id, count(DISTINCT e.incident_id) AS n
+                     FROM docs d JOIN events e USING (doc_id) GROUP BY d.story_id)
+            SELECT d.story_id,
+                   arg_min(d.title, coalesce(d.published, d.inferred_from, '9999') || d.doc_id),
+                   min(d.published), max(d.published), count(*),
+                   count(DISTINCT coalesce(d.outlet, 'doc:' || d.doc_id)),
+                   coalesce(any_value(incs.n), 0), coalesce(any_value(top.actors), []::VARCHAR[]),
+                   list(d.doc_id ORDER BY d.doc_id)
+            FROM docs d LEFT JOIN top USING (story_id) LEFT JOIN incs USING (story_id)
+            GROUP BY d.story_id""", [list(story_ids)])
+
+    def story_candidates(self, actor_ids: Iterable[str], incident_ids: Iterable[str],
+                         published: tuple[str, str] | None, limit: int) -> list[StoryDocument]:
+        """Stored documents a batch's documents might share a story with: those that name one of
+        `actor_ids` or report one of `incident_ids`, published (or inferred to be) within
+        `published` (ISO first and last day; None: any time, for a batch with undated documents),
+        at most `limit`, the most in common and then the latest first."""
+        sql = f"""
+            WITH hits AS (
+                SELECT doc_id, count(DISTINCT actor_id) AS n FROM mentions
+                WHERE actor_id IN (SELECT unnest($1::VARCHAR[])) GROUP BY doc_id
+                UNION ALL
+                SELECT doc_id, 1000 FROM events WHERE incident_id IN (SELECT unnest($2::VARCHAR[])) GROUP BY doc_id),
+            picked AS (
+                SELECT d.doc_id, sum(h.n) AS score, coalesce(d.published, d.inferred_to) AS latest
+                FROM hits h JOIN documents d USING (doc_id)
+                WHERE d.story_id IS NOT NULL AND ($3::VARCHAR IS NULL
+                      OR coalesce(d.published, d.inferred_to) >= $3 AND coalesce(d.published, d.inferred_from) <= $4
+                      OR d.published IS NULL AND d.inferred_from IS NULL)
+                GROUP BY d.doc_id, d.published, d.inferred_to
+                ORDER BY score DESC, latest DESC NULLS LAST, d.doc_id LIMIT $5)
+            SELECT d.doc_id, d.published, d.inferred_from, d.inferred_to, d.story_id, d.title, d.text,
+                   (SELECT list((b.start, b."end", b.kind) ORDER BY b.start) FROM blocks b WHERE b.doc_id = d.doc_id),
+                   (SELECT list(DISTINCT m.actor_id) FROM mentions m JOIN actors a ON a.actor_id = m.actor_id
+                    WHERE m.doc_id = d.doc_id AND a.kind IN ('person', 'organization', 'group') AND NOT {_UNNAMED_SQL}),
+                   (SELECT list(DISTINCT e.incident_id) FROM events e WHERE e.doc_id = d.doc_id AND e.incident_id IS NOT NULL)
+            FROM picked JOIN documents d USING (doc_id)
+            ORDER BY d.doc_id"""
+        lo, hi = published or (None, None)
+        rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(incident_ids)), lo, hi, limit]).fetchall()
+        out = []
+        for doc_id, pub, inf_from, inf_to, sid, title, text, blocks, actors, incs in rows:
+            out.append(StoryDocument(
+                doc_id, pub, article_text(text, [Block(*b) for b in blocks or ()], title), frozenset(actors or ()),
+                frozenset(incs or ()), story_id=sid, inferred=(inf_from, inf_to) if inf_from else None))
+        return out
+
+    def stories(self) -> list[Story]:
+        """Every story, earliest first."""
+        return [Story(r["story_id"], r["title"], r["first_published"], r["last_published"], r["num_documents"],
+                      r["num_sources"], r["num_incidents"], tuple(r["actors"]), tuple(r["doc_ids"]))
+                for r in self._select("stories", None)]
+
+    def story_of(self) -> dict[str, str]:
+        """doc_id -> story_id for every stored document."""
+        return dict(self._con.execute("SELECT doc_id, story_id FROM documents ORDER BY doc_id").fetchall())
 
     def known_people(self) -> list[Actor]:
         """People with a country (the cross-document actor memory of a run), in actor_id order."""
@@ -503,10 +595,11 @@ _ACTOR_UPSERT = """ON CONFLICT (actor_id) DO UPDATE SET
     last_seen = greatest(actors.last_seen, excluded.last_seen)"""
 
 
-def _document_row(cd: CodedDocument, run_id: str, now: datetime) -> tuple:
+def _document_row(cd: CodedDocument, run_id: str, now: datetime, story_of: Mapping[str, str]) -> tuple:
     d = cd.document
+    inferred = cd.inferred_published or (None, None)
     return (d.doc_id, d.content_hash, d.title, d.published, d.date_source, d.url, d.outlet, d.input, d.record,
-            d.fmt, d.text, cd.n_sentences, len(cd.events), run_id, now)
+            d.fmt, d.text, cd.n_sentences, len(cd.events), run_id, now, story_of.get(d.doc_id), *inferred)
 
 
 def _ref_values(ref: ActorRef | None) -> tuple:
@@ -524,6 +617,10 @@ def _event_row(e: Event, run_id: str, incident_of: Mapping[str, str]) -> tuple:
             e.evidence, e.start, e.end, e.trigger, e.trigger_start, e.trigger_end, e.confidence,
             e.coder_version, e.rule, run_id, incident_of.get(e.event_id))
 
+
+STORY_ACTORS = 5  # the named actors a story row lists
+# an office holder the text did not name ("Top Adviser of Iran"): not a named actor (see schema.Party)
+_UNNAMED_SQL = "(a.office IS NOT NULL AND starts_with(lower(a.name), lower(a.office)))"
 
 _PARTY_SQL = "e.{r}_actor_id, e.{r}_name, e.{r}_country, {a}.kind, {a}.office"
 

@@ -1,0 +1,149 @@
+"""Stories: the documents that report the same story (a visit and its aftermath, a trial).
+
+Reads: `StoryDocument`s, i.e. a document's headline and body (boilerplate dropped), its
+publication date, the named actors it mentions and the incidents its events belong to: the
+new batch's (`story_document`) and the stored documents they might join
+(`Store.story_candidates`). Returns: `assign`: a story id for every new document, and for an
+undated document that joins a dated story the days it was probably published (`Assignment`).
+
+Two documents are linked (single link, as in topic detection and tracking) when they are close
+in time and say the same thing:
+  - time: both dated and no more than `STORY_GAP` days apart (dates compared within their
+    precision), or at least one of them undated;
+  - text: the cosine similarity of their TF-IDF vectors (scikit-learn, English stop words,
+    sublinear term frequency, idf over the batch and its candidates) is at least
+      `WITH_INCIDENT` when they report the same incident (incidents.py: same actors, type, date),
+      `WITH_ACTOR` when they name the same person, organisation or group (countries are too
+      common to count), `ALONE` otherwise; an undated pair needs a shared actor or incident on
+      top of its threshold, because nothing else says it is not last year's story.
+A new document joins the story of the linked document with the most in common (a shared
+incident first, then the highest similarity); with none it starts a story. Documents are taken
+in publication order, undated ones last, so they meet every dated story of the batch.
+
+An undated document that joins a story with dated documents gets an inferred publication window:
+from `INFERRED_SLACK` days before the earliest to as many after the latest date of the documents
+it was linked to. The pipeline resolves its relative dates against that window (flagged
+"inferred"); its own `published` stays empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics.pairwise import cosine_similarity
+
+from .dates import date_span
+from .clean import article_text
+from .schema import CodedDocument, StoryDocument
+
+STORY_GAP = timedelta(days=7)  # dated reports further apart than this are not one story
+INFERRED_SLACK = timedelta(days=3)  # an undated report: within this of the reports it resembles
+WITH_INCIDENT = 0.10  # cosine similarity needed by two reports of one incident
+WITH_ACTOR = 0.20  # ... by two reports that name the same person, organisation or group
+ALONE = 0.35  # ... by two reports that share neither
+CANDIDATES = 1000  # stored documents a batch is compared with, at most (the most in common first)
+NAMED_KINDS = frozenset({"person", "organization", "group"})
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Where the new documents of a batch go."""
+
+    story_of: dict[str, str]  # doc_id -> story_id, for every new document
+    inferred: dict[str, tuple[str, str]]  # doc_id -> (first, last) ISO day, for undated documents in dated stories
+
+
+def story_document(cd: CodedDocument, incidents: frozenset[str] = frozenset()) -> StoryDocument:
+    """What story matching reads of a coded document (`incidents`: the incident ids of its events)."""
+    named = frozenset(a.actor_id for a in cd.actors if a.kind in NAMED_KINDS and not _unnamed(a.name, a.office))
+    text = article_text(cd.document.text, cd.blocks, cd.document.title)
+    return StoryDocument(cd.document.doc_id, cd.document.published, text, named, incidents)
+
+
+def _unnamed(name: str, office: str | None) -> bool:
+    return bool(office) and name.lower().startswith(office.lower())
+
+
+def story_id(doc_id: str) -> str:
+    """A new story's id: stable for the document that started it."""
+    return "s-" + hashlib.sha1(doc_id.encode()).hexdigest()[:16]
+
+
+def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> Assignment:
+    """Story ids for the `new` documents, given `existing` stored documents (with their
+    `story_id`) they might join; see the module docstring."""
+    if not new:
+        return Assignment({}, {})
+    everyone = list(existing) + list(new)
+    similarity = _similarities([d.text for d in everyone])
+    index = {d.doc_id: i for i, d in enumerate(everyone)}
+    story_of = {d.doc_id: d.story_id for d in existing if d.story_id is not None}
+    spans = {d.doc_id: _span(d) for d in everyone}
+    placed = [d for d in existing if d.story_id is not None]
+    inferred: dict[str, tuple[str, str]] = {}
+    for d in sorted(new, key=lambda d: (d.published is None, d.published or "", d.doc_id)):
+        best: tuple | None = None
+        linked: dict[str, list[StoryDocument]] = {}
+        for c in placed:
+            sim = float(similarity[index[d.doc_id], index[c.doc_id]])
+            shares_incident = bool(d.incidents & c.incidents)
+            if not _linked(spans[d.doc_id], spans[c.doc_id], sim, shares_incident, bool(d.actors & c.actors)):
+                continue
+            sid = story_of[c.doc_id]
+            linked.setdefault(sid, []).append(c)
+            rank = (not shares_incident, -sim, sid)
+            if best is None or rank < best[0]:
+                best = (rank, sid)
+        sid = best[1] if best else story_id(d.doc_id)
+        story_of[d.doc_id] = sid
+        if spans[d.doc_id] is None:
+            window = _window([spans[c.doc_id] for c in linked.get(sid, ())])
+            if window is not None:
+                inferred[d.doc_id] = window
+                spans[d.doc_id] = (date.fromisoformat(window[0]), date.fromisoformat(window[1]))
+        placed.append(d)
+    return Assignment({d.doc_id: story_of[d.doc_id] for d in new}, inferred)
+
+
+def _span(d: StoryDocument) -> tuple[date, date] | None:
+    """The days a document was published: its own date, else the window inferred for it."""
+    if d.published:
+        return date_span(d.published)
+    if d.inferred:
+        return date.fromisoformat(d.inferred[0]), date.fromisoformat(d.inferred[1])
+    return None
+
+
+def _similarities(texts: list[str]):
+    """Pairwise cosine similarity of the texts' TF-IDF vectors (a dense square array)."""
+    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
+    try:
+        matrix = vectorizer.fit_transform(texts)
+    except ValueError:  # no text has a word that is not a stop word
+        return [[0.0] * len(texts) for _ in texts]
+    return cosine_similarity(matrix)
+
+
+def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float, shares_incident: bool,
+            shares_actor: bool) -> bool:
+    if a is not None and b is not None:
+        apart = max(a[0], b[0]) - min(a[1], b[1])
+        if apart > STORY_GAP:
+            return False
+    elif not (shares_incident or shares_actor):
+        return False  # undated: only what they share says it is the same story
+    if shares_incident:
+        return sim >= WITH_INCIDENT
+    return sim >= (WITH_ACTOR if shares_actor else ALONE)
+
+
+def _window(spans: Sequence[tuple[date, date] | None]) -> tuple[str, str] | None:
+    known = [s for s in spans if s is not None]
+    if not known:
+        return None
+    first, last = min(s[0] for s in known) - INFERRED_SLACK, max(s[1] for s in known) + INFERRED_SLACK
+    return first.isoformat(), last.isoformat()
