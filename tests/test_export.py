@@ -10,10 +10,9 @@ import json
 import duckdb
 import pytest
 
-from dragoman import incidents
 from dragoman.errors import UsageError
 from dragoman.export import export
-from dragoman.pipeline import stored_incidents
+from dragoman.pipeline import across_documents
 from dragoman.schema import (
     Actor,
     ActorRef,
@@ -52,7 +51,7 @@ QUOTES_FLAT = ["doc_id", "quote_id", "speaker_name", "speaker_country", "speaker
 ACTORS = ["actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
           "first_seen", "last_seen"]
 DOCUMENTS = ["doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
-             "n_sentences", "n_events", "text"]
+             "n_sentences", "n_events", "story_id", "inferred_from", "inferred_to", "text"]
 REJECTIONS = ["run_id", "input", "record", "reason", "fix", "at"]
 INCIDENTS_JSONL = ["incident_id", "type", "mode", "status", "source", "target", "via", "date", "date_precision",
                    "date_reports", "dated_reports", "num_mentions", "num_documents", "num_sources", "first_reported",
@@ -61,12 +60,15 @@ INCIDENTS_FLAT = ["incident_id", "type", "mode", "status", "source_actor_id", "s
                   "target_actor_id", "target_name", "target_country", "via_actor_id", "via_name", "via_country",
                   "date", "date_precision", "date_reports", "dated_reports", "num_mentions", "num_documents",
                   "num_sources", "first_reported", "doc_ids"]
+STORIES = ["story_id", "title", "first_published", "last_published", "num_documents", "num_sources",
+           "num_incidents", "actors", "doc_ids"]
 JSONL_FIELDS = {"events": EVENTS_JSONL, "quotes": QUOTES_JSONL, "actors": ACTORS, "documents": DOCUMENTS,
-                "rejections": REJECTIONS, "incidents": INCIDENTS_JSONL}
+                "rejections": REJECTIONS, "incidents": INCIDENTS_JSONL, "stories": STORIES}
 FLAT_COLUMNS = {"events": EVENTS_FLAT, "quotes": QUOTES_FLAT, "actors": ACTORS, "documents": DOCUMENTS,
-                "rejections": REJECTIONS, "incidents": INCIDENTS_FLAT}
-# three events, each its own incident: a meeting, a phone call (another CONSULT family), a shelling
-ROWS = {"events": 3, "quotes": 2, "actors": 4, "documents": 2, "rejections": 1, "incidents": 3}
+                "rejections": REJECTIONS, "incidents": INCIDENTS_FLAT, "stories": STORIES}
+# three events, each its own incident: a meeting, a phone call (another CONSULT family), a shelling;
+# two stories: the two documents share no actor, incident or words
+ROWS = {"events": 3, "quotes": 2, "actors": 4, "documents": 2, "rejections": 1, "incidents": 3, "stories": 2}
 
 
 def at(text: str, words: str, nth: int = 0) -> tuple[int, int]:
@@ -146,8 +148,8 @@ def db(tmp_path_factory):
         for batch, rejections in (([coded_b()], [Rejection("feed.jsonl", "no text field",
                                                            "Map it with --json-field text=body", record="7")]),
                                   ([coded_a()], [])):
-            mentions = incidents.mentions_of(batch)
-            store.write(run_id, batch, rejections, *incidents.assign(mentions, stored_incidents(store, mentions)))
+            batch, incident_of, changed, story_of = across_documents(store, batch)
+            store.write(run_id, batch, rejections, incident_of, changed, story_of)
     return path
 
 
@@ -289,6 +291,24 @@ def test_parquet_is_flat_with_native_types(store, tmp_path):
     phoned = dict(zip(names, rows[1]))
     assert (phoned["event_id"], phoned["via_name"], phoned["via_start"]) == ("a-doc:e1", "Bo Lind", 138)
     assert phoned["target_country"] == "ESP" and phoned["location_name"] is None
+
+
+def test_stories_export_their_documents_and_named_actors(store, tmp_path):
+    export(store, "stories", "jsonl", tmp_path / "stories.jsonl")
+    export(store, "stories", "csv", tmp_path / "stories.csv")
+    export(store, "documents", "jsonl", tmp_path / "documents.jsonl")
+    a, b = read_jsonl(tmp_path / "stories.jsonl")  # earliest first: a-doc was published a day before b-doc
+    assert (a["title"], a["first_published"], a["last_published"], a["doc_ids"]) == (
+        "About a-doc", "2025-03-11", "2025-03-11", ["a-doc"])
+    assert (a["num_documents"], a["num_sources"], a["num_incidents"]) == (1, 1, 2)  # the meeting and the call
+    assert a["actors"] == ["Ana Sánchez", "Bo Lind", "Jürg Keller"]  # one document each: by name
+    assert (b["doc_ids"], b["actors"], b["num_incidents"]) == (["b-doc"], [], 1)  # "rebels" is no named actor
+    with open(tmp_path / "stories.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["actors"] == "Ana Sánchez|Bo Lind|Jürg Keller" and rows[1]["actors"] == ""
+    docs = {d["doc_id"]: d for d in read_jsonl(tmp_path / "documents.jsonl")}
+    assert (docs["a-doc"]["story_id"], docs["b-doc"]["story_id"]) == (a["story_id"], b["story_id"])
+    assert docs["a-doc"]["inferred_from"] is None  # dated documents get no inferred window
 
 
 def test_rejections_export(store, tmp_path):

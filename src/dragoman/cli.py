@@ -2,7 +2,7 @@
 
     dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
                            [--actors FILE] [--json-field NAME=FIELD] [--quiet]
-    dragoman export {events,quotes,actors,documents,rejections,incidents} [--db FILE] [--format F] [-o FILE|-]
+    dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman demo [--db FILE]
 """
@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write a table as JSONL, CSV, TSV or Parquet",
                        description="Export a table of the store. Column names are documented in docs/EXPORT.md.")
-    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections", "incidents"))
+    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections", "incidents", "stories"))
     _db_option(e)
     e.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "tsv", "parquet"))
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
@@ -197,6 +197,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         for doc_id, iid in store.rows("events", ("doc_id", "incident_id")):
             if iid is not None and doc_id in keep_docs:
                 incident_docs.setdefault(iid, set()).add(doc_id)
+        story_docs: dict[str, list[str]] = {}
+        for doc_id, sid in store.story_of().items():
+            if sid is not None and doc_id in keep_docs:
+                story_docs.setdefault(sid, []).append(back[doc_id])
         found: dict[str, list] = {}
         for q in store.quotes(wanted):
             found.setdefault(back[q.doc_id], []).append(q)
@@ -217,9 +221,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     several = sorted((len(d) for d in incident_docs.values() if len(d) > 1), reverse=True)
     incidents_line = (f"Incidents: {len(incident_docs)} real-world events in these documents; {len(several)} "
                       f"reported by several documents (documents each: {', '.join(map(str, several)) or '-'})")
+    groups = sorted((sorted(d) for d in story_docs.values()), key=lambda d: (-len(d), d))
+    stories_line = f"Stories: {len(groups)} ({'; '.join(', '.join(d) for d in groups) or '-'})"
     if args.json:
         out = report.to_dict()
         out["incidents"] = {"incidents": len(incident_docs), "reported_by_several": several}
+        out["stories"] = groups
         if checks is not None:
             out["people"] = [{"name": c.gold.name, "right": c.right, "actor_id": c.actor_id, "got_name": c.name,
                               "country": c.country, "sector": c.sector, "forms_found": list(c.forms_found),
@@ -228,6 +235,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     else:
         print(format_report(report))
         print("\n" + incidents_line)
+        print(stories_line)
         if checks is not None:
             print("\n" + format_people(checks))
     return EXIT_OK

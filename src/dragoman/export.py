@@ -7,7 +7,7 @@ of this docstring is docs/EXPORT.md.
 
 `dragoman export TABLE [--db FILE] [--format jsonl|csv|tsv|parquet] [-o FILE|-]`
 
-Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`. Formats:
+Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`, `stories`. Formats:
 
 - **jsonl** (default): one JSON object per line, UTF-8 (non-ASCII characters kept as they are).
   Roles (`source`, `target`, `via`), `location` and `speaker` are nested objects, or `null`
@@ -19,10 +19,11 @@ Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`. Fo
   `speaker_sector`, ...). Lists are joined with `|` (vertical bar). Missing values are empty
   fields; booleans are `true`/`false`; timestamps are ISO 8601.
 - **parquet**: the flat columns of CSV with native types (integers, doubles, booleans,
-  timestamps; `aliases` is a list of strings). Needs `-o FILE`.
+  timestamps; `aliases`, `actors` and `doc_ids` are lists of strings). Needs `-o FILE`.
 
 Rows come in a stable order: events and quotes by `doc_id` then `start`; actors by `actor_id`;
-documents by `doc_id`; rejections by time; incidents by `first_reported` then `incident_id`. Character offsets (`start`, `end`, `*_start`, `*_end`)
+documents by `doc_id`; rejections by time; incidents by `first_reported` then `incident_id`;
+stories by `first_published` then `story_id`. Character offsets (`start`, `end`, `*_start`, `*_end`)
 index the document's `text` (see the documents table), counted in Unicode code points (Python
 string indices), end exclusive: `text[start:end]` is the text a field claims.
 
@@ -40,7 +41,7 @@ One row per coded event, including events that did not happen (see `status`).
 | `status` | `occurred`, `future`, `hypothetical` or `negated`; only `occurred` events happened |
 | `date` | when the event happened: `YYYY-MM-DD`, `YYYY-MM`, `YYYY`, or null when unknown |
 | `date_precision` | `day`, `month`, `year`, or null |
-| `date_source` | `sentence` (a date expression in the evidence), `publication` (the document's publication date), `unresolved` (no date, or a relative date with nothing to anchor it) |
+| `date_source` | `sentence` (a date expression in the evidence), `publication` (the document's publication date), `inferred` (an undated document: the expression, or the publication, read against the publication window inferred from its story; see documents), `unresolved` (no date, or a relative date with nothing to anchor it) |
 | `source` | the actor who acts: `{name, country, sector, text, start, end}` or null |
 | `target` | the actor acted upon, same shape, or null |
 | `via` | the intermediary who carried a message, same shape, or null |
@@ -102,6 +103,8 @@ One row per resolved actor, over all documents in the store.
 | `content_hash` | SHA-256 of `text`; the same content is coded once |
 | `n_sentences` | sentences parsed |
 | `n_events` | events coded |
+| `story_id` | the story the document belongs to (see stories) |
+| `inferred_from`, `inferred_to` | for an undated document in a story with dated documents: the first and last day (`YYYY-MM-DD`) it was probably published, inferred from the documents of the story it resembles; null otherwise (`published` stays null: it is an estimate, not a date the source gives) |
 | `text` | the text exactly as ingested; every offset indexes it |
 
 ## incidents
@@ -123,6 +126,22 @@ the events table is its mentions table, joined by `incident_id`). How reports ar
 | `num_sources` | distinct outlets among them (a document without an outlet counts as its own) |
 | `first_reported` | earliest publication date of those documents, or null |
 | `doc_ids` | the documents (a list; in CSV/TSV joined with vertical bars) |
+
+## stories
+One row per story: documents about the same story (a visit and what was said of it), found from
+shared incidents and actors, closeness in time and text similarity. How documents are matched:
+`src/dragoman/stories.py`.
+
+| column | meaning |
+|---|---|
+| `story_id` | stable id, `s-` and 16 hex digits |
+| `title` | the headline of its earliest dated document (of an undated one when none is dated) |
+| `first_published`, `last_published` | earliest and latest publication date of its dated documents, or null |
+| `num_documents` | documents in the story |
+| `num_sources` | distinct outlets among them (a document without an outlet counts as its own) |
+| `num_incidents` | incidents its documents report |
+| `actors` | the named people, organisations and groups most of its documents mention, most first (at most five; a list) |
+| `doc_ids` | its documents (a list; in CSV/TSV joined with vertical bars) |
 
 ## rejections
 One row per input (or record of an input) that could not be coded.
@@ -150,7 +169,7 @@ from typing import IO
 from .errors import UsageError
 from .store import Store
 
-TABLES = ("events", "quotes", "actors", "documents", "rejections", "incidents")
+TABLES = ("events", "quotes", "actors", "documents", "rejections", "incidents", "stories")
 FORMATS = ("jsonl", "csv", "tsv", "parquet")
 
 # The contract: top-level fields per table, in order. A field named in NESTED is an object in
@@ -162,11 +181,13 @@ QUOTES = ("doc_id", "quote_id", "speaker", "text", "start", "end", "direct", "cu
 ACTORS = ("actor_id", "name", "country", "sector", "aliases", "mentions", "documents", "kind", "office",
           "first_seen", "last_seen")
 DOCUMENTS = ("doc_id", "title", "published", "date_source", "url", "outlet", "input", "record", "content_hash",
-             "n_sentences", "n_events", "text")
+             "n_sentences", "n_events", "story_id", "inferred_from", "inferred_to", "text")
 REJECTIONS = ("run_id", "input", "record", "reason", "fix", "at")
 INCIDENTS = ("incident_id", "type", "mode", "status", "source", "target", "via", "date", "date_precision",
              "date_reports", "dated_reports", "num_mentions", "num_documents", "num_sources", "first_reported",
              "doc_ids")
+STORIES = ("story_id", "title", "first_published", "last_published", "num_documents", "num_sources",
+           "num_incidents", "actors", "doc_ids")
 
 ROLE_FIELDS = ("name", "country", "sector", "text", "start", "end")
 LOCATION_FIELDS = ("name", "country", "text", "start", "end")
@@ -182,7 +203,7 @@ LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
 def fields(table: str) -> tuple[str, ...]:
     """The top-level JSONL field names of `table`."""
     _check(table, "jsonl")
-    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS, INCIDENTS)))[table]
+    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS, INCIDENTS, STORIES)))[table]
 
 
 def _nested(table: str) -> dict[str, tuple[str, ...]]:

@@ -85,6 +85,7 @@ class Pipeline:
             events=events,
             quotes=found,
             n_sentences=parsed.n_sentences,
+            terms=stories.document_terms(doc, parsed.clean.blocks),
         )
 
     def _event(self, doc: Document, n: int, ev: CodedEvent) -> Event:

@@ -239,13 +239,16 @@ class Incident:
 
 # -- stories (stories.py) ---------------------------------------------------------------------
 
+# Actors that name someone in particular; a group is a description ("firms", "the government").
+NAMED_KINDS = ("person", "organization")
+
 @dataclass(frozen=True)
 class StoryDocument:
     """A document as story matching compares them."""
 
     doc_id: str
     published: str | None  # its own publication date (YYYY-MM-DD, YYYY-MM, YYYY) or None
-    text: str  # headline and body, without boilerplate
+    terms: tuple[tuple[int, int], ...]  # (hashed term, count) of its headline and body (stories.terms_of)
     actors: frozenset[str]  # ids of the named people, organisations and groups it mentions
     incidents: frozenset[str]  # the incidents its events belong to
     story_id: str | None = None  # set for documents already in the store
@@ -257,7 +260,7 @@ class Story:
     """Documents about the same story, as the store summarises them."""
 
     story_id: str
-    title: str | None  # the headline of its earliest report
+    title: str | None  # the headline of its earliest dated report (else of an undated one)
     first_published: str | None
     last_published: str | None
     num_documents: int
@@ -281,6 +284,7 @@ class CodedDocument:
     # An undated document in a dated story: the days it was probably published (ISO first, last),
     # inferred from the story (stories.py); never a publication date of its own.
     inferred_published: tuple[str, str] | None = None
+    terms: tuple[tuple[int, int], ...] = ()  # what story matching compares (stories.terms_of)
 
 
 @dataclass(frozen=True)

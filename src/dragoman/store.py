@@ -14,8 +14,9 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   `finished` or `failed`; `versions` holds dragoman, coder, lexicon, gazetteer, spaCy model.
 - `documents(doc_id PK, content_hash UNIQUE, title, published, date_source, url, outlet, input,
   record, fmt, text, n_sentences, n_events, run_id, coded_at, story_id, inferred_from,
-  inferred_to)`: one row per coded document; `text` exactly as ingested; `inferred_from` and
-  `inferred_to` are the days an undated document was probably published, from its story.
+  inferred_to, term_ids, term_counts)`: one row per coded document; `text` exactly as ingested;
+  `inferred_from` and `inferred_to` are the days an undated document was probably published, from
+  its story; `term_ids`/`term_counts` the hashed words story matching compares (stories.terms_of).
 - `blocks(doc_id, start, "end", kind, reason)`: the cleaner's paragraphs (title, dateline, body,
   boilerplate with the reason it was dropped).
 - `events(doc_id, event_id PK, type, mode, quad, cameo_root, status, date, date_precision,
@@ -57,12 +58,10 @@ from typing import NamedTuple
 import duckdb
 
 from . import __version__
-from .clean import article_text
 from .errors import StoreError
 from .schema import (
     Actor,
     ActorRef,
-    Block,
     CodedDocument,
     Document,
     Event,
@@ -70,6 +69,7 @@ from .schema import (
     EventMention,
     Incident,
     Location,
+    NAMED_KINDS,
     OCCURRED,
     Party,
     Quote,
@@ -116,7 +116,7 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
                         "published VARCHAR, date_source VARCHAR, url VARCHAR, outlet VARCHAR, input VARCHAR, "
                         "record VARCHAR, fmt VARCHAR, text VARCHAR NOT NULL, n_sentences INTEGER, "
                         "n_events INTEGER, run_id VARCHAR, coded_at TIMESTAMP, story_id VARCHAR, "
-                        "inferred_from VARCHAR, inferred_to VARCHAR")),
+                        "inferred_from VARCHAR, inferred_to VARCHAR, term_ids INTEGER[], term_counts INTEGER[]")),
     ("blocks", _cols("doc_id VARCHAR NOT NULL, start INTEGER, end INTEGER, kind VARCHAR, reason VARCHAR")),
     ("events", _cols("doc_id VARCHAR NOT NULL, event_id VARCHAR PRIMARY KEY, type VARCHAR, mode VARCHAR, "
                      "quad INTEGER, cameo_root VARCHAR, status VARCHAR, date VARCHAR, date_precision VARCHAR, "
@@ -459,14 +459,14 @@ class Store:
             named AS (
                 SELECT d.story_id, a.name, count(DISTINCT d.doc_id) AS n
                 FROM docs d JOIN mentions m USING (doc_id) JOIN actors a ON a.actor_id = m.actor_id
-                WHERE a.kind IN ('person', 'organization', 'group') AND NOT {_UNNAMED_SQL}
+                WHERE {_NAMED_SQL}
                 GROUP BY ALL),
             top AS (SELECT story_id, list(name ORDER BY n DESC, name)[1:{STORY_ACTORS}] AS actors
                     FROM named GROUP BY story_id),
             incs AS (SELECT d.story_id, count(DISTINCT e.incident_id) AS n
                      FROM docs d JOIN events e USING (doc_id) GROUP BY d.story_id)
             SELECT d.story_id,
-                   arg_min(d.title, coalesce(d.published, d.inferred_from, '9999') || d.doc_id),
+                   arg_min(d.title, (d.published IS NULL)::INTEGER || coalesce(d.published, d.inferred_from, '') || d.doc_id),
                    min(d.published), max(d.published), count(*),
                    count(DISTINCT coalesce(d.outlet, 'doc:' || d.doc_id)),
                    coalesce(any_value(incs.n), 0), coalesce(any_value(top.actors), []::VARCHAR[]),
@@ -494,19 +494,18 @@ class Store:
                       OR d.published IS NULL AND d.inferred_from IS NULL)
                 GROUP BY d.doc_id, d.published, d.inferred_to
                 ORDER BY score DESC, latest DESC NULLS LAST, d.doc_id LIMIT $5)
-            SELECT d.doc_id, d.published, d.inferred_from, d.inferred_to, d.story_id, d.title, d.text,
-                   (SELECT list((b.start, b."end", b.kind) ORDER BY b.start) FROM blocks b WHERE b.doc_id = d.doc_id),
+            SELECT d.doc_id, d.published, d.inferred_from, d.inferred_to, d.story_id, d.term_ids, d.term_counts,
                    (SELECT list(DISTINCT m.actor_id) FROM mentions m JOIN actors a ON a.actor_id = m.actor_id
-                    WHERE m.doc_id = d.doc_id AND a.kind IN ('person', 'organization', 'group') AND NOT {_UNNAMED_SQL}),
+                    WHERE m.doc_id = d.doc_id AND {_NAMED_SQL}),
                    (SELECT list(DISTINCT e.incident_id) FROM events e WHERE e.doc_id = d.doc_id AND e.incident_id IS NOT NULL)
             FROM picked JOIN documents d USING (doc_id)
             ORDER BY d.doc_id"""
         lo, hi = published or (None, None)
         rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(incident_ids)), lo, hi, limit]).fetchall()
         out = []
-        for doc_id, pub, inf_from, inf_to, sid, title, text, blocks, actors, incs in rows:
+        for doc_id, pub, inf_from, inf_to, sid, term_ids, term_counts, actors, incs in rows:
             out.append(StoryDocument(
-                doc_id, pub, article_text(text, [Block(*b) for b in blocks or ()], title), frozenset(actors or ()),
+                doc_id, pub, tuple(zip(term_ids or (), term_counts or ())), frozenset(actors or ()),
                 frozenset(incs or ()), story_id=sid, inferred=(inf_from, inf_to) if inf_from else None))
         return out
 
@@ -599,7 +598,8 @@ def _document_row(cd: CodedDocument, run_id: str, now: datetime, story_of: Mappi
     d = cd.document
     inferred = cd.inferred_published or (None, None)
     return (d.doc_id, d.content_hash, d.title, d.published, d.date_source, d.url, d.outlet, d.input, d.record,
-            d.fmt, d.text, cd.n_sentences, len(cd.events), run_id, now, story_of.get(d.doc_id), *inferred)
+            d.fmt, d.text, cd.n_sentences, len(cd.events), run_id, now, story_of.get(d.doc_id), *inferred,
+            [t for t, _ in cd.terms], [c for _, c in cd.terms])
 
 
 def _ref_values(ref: ActorRef | None) -> tuple:
@@ -621,6 +621,7 @@ def _event_row(e: Event, run_id: str, incident_of: Mapping[str, str]) -> tuple:
 STORY_ACTORS = 5  # the named actors a story row lists
 # an office holder the text did not name ("Top Adviser of Iran"): not a named actor (see schema.Party)
 _UNNAMED_SQL = "(a.office IS NOT NULL AND starts_with(lower(a.name), lower(a.office)))"
+_NAMED_SQL = f"a.kind IN ({', '.join(repr(k) for k in NAMED_KINDS)}) AND NOT {_UNNAMED_SQL}"
 
 _PARTY_SQL = "e.{r}_actor_id, e.{r}_name, e.{r}_country, {a}.kind, {a}.office"
 

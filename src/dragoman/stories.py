@@ -10,8 +10,9 @@ Two documents are linked (single link, as in topic detection and tracking) when 
 in time and say the same thing:
   - time: both dated and no more than `STORY_GAP` days apart (dates compared within their
     precision), or at least one of them undated;
-  - text: the cosine similarity of their TF-IDF vectors (scikit-learn, English stop words,
-    sublinear term frequency, idf over the batch and its candidates) is at least
+  - text: the cosine similarity of their TF-IDF vectors (scikit-learn: hashed term counts of the
+    headline and body, English stop words dropped, kept in the store; sublinear term frequency,
+    idf over the batch and its candidates) is at least
       `WITH_INCIDENT` when they report the same incident (incidents.py: same actors, type, date),
       `WITH_ACTOR` when they name the same person, organisation or group (countries are too
       common to count), `ALONE` otherwise; an undated pair needs a shared actor or incident on
@@ -33,20 +34,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
 
 from .dates import date_span
 from .clean import article_text
-from .schema import CodedDocument, StoryDocument
+from .schema import NAMED_KINDS, Block, CodedDocument, Document, StoryDocument
 
 STORY_GAP = timedelta(days=7)  # dated reports further apart than this are not one story
 INFERRED_SLACK = timedelta(days=3)  # an undated report: within this of the reports it resembles
 WITH_INCIDENT = 0.10  # cosine similarity needed by two reports of one incident
 WITH_ACTOR = 0.20  # ... by two reports that name the same person, organisation or group
 ALONE = 0.35  # ... by two reports that share neither
+N_FEATURES = 2**20  # hashed terms: collisions are rare among the words of a batch and its candidates
 CANDIDATES = 1000  # stored documents a batch is compared with, at most (the most in common first)
-NAMED_KINDS = frozenset({"person", "organization", "group"})
+COMMON_SHARE, COMMON_MIN = 0.05, 10  # an actor in more of the compared documents than both says nothing
 
 
 @dataclass(frozen=True)
@@ -57,11 +60,26 @@ class Assignment:
     inferred: dict[str, tuple[str, str]]  # doc_id -> (first, last) ISO day, for undated documents in dated stories
 
 
+def terms_of(text: str) -> tuple[tuple[int, int], ...]:
+    """The words of `text` as (hashed term, count) pairs, by term: scikit-learn's HashingVectorizer
+    (2**20 features, English stop words dropped). Stateless, so a worker computes it while coding
+    and the store keeps it: story matching never reads or tokenises stored texts again."""
+    hasher = HashingVectorizer(n_features=N_FEATURES, stop_words="english", alternate_sign=False, norm=None)
+    row = hasher.transform([text])
+    row.sort_indices()
+    return tuple(zip(row.indices.tolist(), (int(c) for c in row.data)))
+
+
+def document_terms(doc: Document, blocks: Sequence[Block]) -> tuple[tuple[int, int], ...]:
+    """The terms of a cleaned document's headline and body (no boilerplate, no dateline)."""
+    return terms_of(article_text(doc.text, blocks, doc.title))
+
+
 def story_document(cd: CodedDocument, incidents: frozenset[str] = frozenset()) -> StoryDocument:
     """What story matching reads of a coded document (`incidents`: the incident ids of its events)."""
     named = frozenset(a.actor_id for a in cd.actors if a.kind in NAMED_KINDS and not _unnamed(a.name, a.office))
-    text = article_text(cd.document.text, cd.blocks, cd.document.title)
-    return StoryDocument(cd.document.doc_id, cd.document.published, text, named, incidents)
+    return StoryDocument(cd.document.doc_id, cd.document.published, cd.terms or document_terms(cd.document, cd.blocks),
+                         named, incidents)
 
 
 def _unnamed(name: str, office: str | None) -> bool:
@@ -79,9 +97,10 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
     if not new:
         return Assignment({}, {})
     everyone = list(existing) + list(new)
-    similarity = _similarities([d.text for d in everyone])
+    similarity = _similarities([d.terms for d in everyone])
     index = {d.doc_id: i for i, d in enumerate(everyone)}
     story_of = {d.doc_id: d.story_id for d in existing if d.story_id is not None}
+    named = _telling(everyone)
     spans = {d.doc_id: _span(d) for d in everyone}
     placed = [d for d in existing if d.story_id is not None]
     inferred: dict[str, tuple[str, str]] = {}
@@ -91,7 +110,7 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
         for c in placed:
             sim = float(similarity[index[d.doc_id], index[c.doc_id]])
             shares_incident = bool(d.incidents & c.incidents)
-            if not _linked(spans[d.doc_id], spans[c.doc_id], sim, shares_incident, bool(d.actors & c.actors)):
+            if not _linked(spans[d.doc_id], spans[c.doc_id], sim, shares_incident, bool(named[d.doc_id] & named[c.doc_id])):
                 continue
             sid = story_of[c.doc_id]
             linked.setdefault(sid, []).append(c)
@@ -109,6 +128,17 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
     return Assignment({d.doc_id: story_of[d.doc_id] for d in new}, inferred)
 
 
+def _telling(docs: Sequence[StoryDocument]) -> dict[str, frozenset[str]]:
+    """Each document's named actors without those too common among `docs` to tell stories apart
+    (the outlet itself, "the BBC said"; a head of government in a national feed)."""
+    df: dict[str, int] = {}
+    for d in docs:
+        for a in d.actors:
+            df[a] = df.get(a, 0) + 1
+    limit = max(COMMON_MIN, COMMON_SHARE * len(docs))
+    return {d.doc_id: frozenset(a for a in d.actors if df[a] <= limit) for d in docs}
+
+
 def _span(d: StoryDocument) -> tuple[date, date] | None:
     """The days a document was published: its own date, else the window inferred for it."""
     if d.published:
@@ -118,14 +148,16 @@ def _span(d: StoryDocument) -> tuple[date, date] | None:
     return None
 
 
-def _similarities(texts: list[str]):
-    """Pairwise cosine similarity of the texts' TF-IDF vectors (a dense square array)."""
-    vectorizer = TfidfVectorizer(stop_words="english", sublinear_tf=True)
-    try:
-        matrix = vectorizer.fit_transform(texts)
-    except ValueError:  # no text has a word that is not a stop word
-        return [[0.0] * len(texts) for _ in texts]
-    return cosine_similarity(matrix)
+def _similarities(terms: Sequence[Sequence[tuple[int, int]]]):
+    """Pairwise cosine similarity of the documents' TF-IDF vectors (a dense square array); the
+    idf is counted over these documents."""
+    indptr, indices, counts = [0], [], []
+    for row in terms:
+        indices.extend(t for t, _ in row)
+        counts.extend(c for _, c in row)
+        indptr.append(len(indices))
+    matrix = csr_matrix((counts, indices, indptr), shape=(len(terms), N_FEATURES), dtype=float)
+    return cosine_similarity(TfidfTransformer(sublinear_tf=True).fit_transform(matrix))
 
 
 def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float, shares_incident: bool,
@@ -134,8 +166,8 @@ def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float
         apart = max(a[0], b[0]) - min(a[1], b[1])
         if apart > STORY_GAP:
             return False
-    elif not (shares_incident or shares_actor):
-        return False  # undated: only what they share says it is the same story
+    elif not (shares_incident or shares_actor) or sim < ALONE:
+        return False  # undated: nothing says it is not last year's story but what they share and say
     if shares_incident:
         return sim >= WITH_INCIDENT
     return sim >= (WITH_ACTOR if shares_actor else ALONE)
