@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from dragoman.incidents import assign, window
+from dragoman.incidents import assign, incident_id, window
 from dragoman.schema import EventMention, Party
 from dragoman.settings import Settings
 from dragoman.store import Store
@@ -104,6 +104,25 @@ def test_the_carrier_of_a_message_stands_for_its_sender():
     incident_of, incs = incidents_of(new)
     assert len(set(incident_of.values())) == 1
     assert next(iter(incs.values())).via == ENVOY
+
+
+def test_a_report_may_agree_with_another_report_of_its_own_document_only():
+    # b and c: "envoy Berg met Okafor"; a: "Lund's message was delivered to Okafor by Berg", then
+    # "Lund's message reached Nigeria": the incident reads Berg -> Okafor, which a's second report
+    # does not name; it agrees with a's first report (a country for its president), so it joins.
+    # The same words in document d agree with no report of d: d starts its own incident.
+    new = [mention(0, "b", ENVOY, OKAFOR, date="2024-03-09"), mention(0, "c", ENVOY, OKAFOR, date="2024-03-09"),
+           mention(0, "a", LUND, OKAFOR, via=ENVOY, date="2024-03-09"), mention(1, "a", LUND, NIGERIA, date="2024-03-09"),
+           mention(0, "d", LUND, NIGERIA, date="2024-03-09")]
+    incident_of, incs = incidents_of(new)
+    assert incident_of["a:e1"] == incident_of["a:e0"] == incident_of["b:e0"] != incident_of["d:e0"]
+    assert incs[incident_of["b:e0"]].source == ENVOY and incs[incident_of["b:e0"]].num_documents == 3
+
+
+def test_reports_are_taken_in_document_order():
+    later, first = mention(10, "a", LUND, OKAFOR, date="2024-03-09"), mention(2, "a", LUND, OKAFOR, date="2024-03-09")
+    incident_of, _ = incidents_of([later, first])
+    assert set(incident_of.values()) == {incident_id(first)}  # e2 starts it, not e10
 
 
 def test_a_report_that_it_happened_sets_the_date_over_the_plan():

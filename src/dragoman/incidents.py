@@ -13,7 +13,9 @@ real-world event: they keep a null `incident_id`.
 A mention joins an incident when
   - the type agrees; meetings are one family: CONSULT visits, meetings, hosting and deliveries
     (modes visit and none) match each other, a phone call (mode phone) only a phone call;
-  - the actors agree, as resolved across documents (actor ids, never surface strings): the same
+  - the actors agree with the incident's, or with those of a report of it in the same document
+    (a headline's "the Leader's message to Putin" and its body's "the message was delivered by
+    Velayati"), as resolved across documents (actor ids, never surface strings): the same
     actor, or a country and an actor of that country ("visited Russia" and "met Putin" during the
     same days), or an unnamed office holder and a named person of the same country whose office
     has the same head or a synonym ("the Iranian leader's top adviser" and Velayati, a senior
@@ -183,7 +185,7 @@ def assign(new: Sequence[EventMention], existing: Sequence[EventMention]) -> tup
         best: tuple | None = None
         for iid in by_family.get(fam, ()):
             inc, inc_win = summaries[iid], windows[iid]
-            if not _actors_agree(m, inc):
+            if not (_actors_agree(m, inc) or any(g.doc_id == m.doc_id and _actors_agree(m, g) for g in members[iid])):
                 continue
             if not (_overlap(win, inc_win) or (win is None or inc_win is None) and any(
                     g.doc_id == m.doc_id for g in members[iid])):
@@ -209,7 +211,9 @@ def incident_id(m: EventMention) -> str:
 
 
 def _order(m: EventMention) -> tuple:
-    return (m.published or "9999", m.doc_id, m.event_id)
+    """Publication order, then document order (e2 before e10)."""
+    number = m.event_id.rpartition(":e")[2]
+    return (m.published or "9999", m.doc_id, int(number) if number.isdigit() else -1, m.event_id)
 
 
 def _gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int:
