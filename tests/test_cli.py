@@ -91,6 +91,11 @@ def test_code_export_evaluate_round_trip(tmp_path):
     assert "dyad" in r.stdout.lower() and "quote" in r.stdout.lower()
     # The July 2018 meeting is reported by four of the five seeds (checked by hand), the most of any.
     assert "Incidents:" in r.stdout and "documents each: 4," in r.stdout
+    # Four reports of the 2018 visit, one of the 2021 reply (issue 6's done-when, read by hand).
+    assert "Stories: 2 (000, 001, 003, 004; 002)" in r.stdout
+    exported = dragoman("export", "stories", "--format", "jsonl", "--db", db)
+    stories = sorted(json.loads(line)["doc_ids"] for line in exported.stdout.splitlines())
+    assert [[d[:3] for d in ids] for ids in stories] == [["000", "001", "003", "004"], ["002"]]
     # actors.jsonl beside the gold file: every seed person checked.
     assert "People: 12/12 with the right name, country and sector; 31/31 surface forms resolve to them" in r.stdout
     r = dragoman("export", "actors", "--format", "jsonl", "--db", db)
