@@ -222,6 +222,9 @@ def across_documents(store, results: list[CodedDocument]) -> tuple[list[CodedDoc
     a dated story is dated against the window the story implies, and its events' incidents are
     found again with those dates. Returns the (re-dated) documents, event_id -> incident_id, the
     incidents created or changed, and doc_id -> story_id."""
+    # the words story matching compares, kept with the document (the workers hash them while coding)
+    results = [cd if cd.terms else replace(cd, terms=stories.document_terms(cd.document, cd.blocks))
+               for cd in results]
     mentions = incidents.mentions_of(results)
     incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
     docs = [stories.story_document(cd, frozenset(incident_of[e.event_id] for e in cd.events

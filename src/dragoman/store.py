@@ -427,7 +427,7 @@ class Store:
             WITH wanted AS (
                 SELECT DISTINCT e.incident_id FROM events e JOIN documents d USING (doc_id)
                 WHERE e.incident_id IS NOT NULL
-                  AND (d.published BETWEEN $3 AND $4 OR d.published IS NULL AND (e.date BETWEEN $3 AND $4
+                  AND ({_overlaps("d.published")} OR d.published IS NULL AND ({_overlaps("e.date")}
                        OR d.inferred_from <= $4 AND d.inferred_to >= $3)) AND (
                     source_actor_id IN (SELECT unnest($1::VARCHAR[])) OR target_actor_id IN (SELECT unnest($1::VARCHAR[]))
                     OR source_country IN (SELECT unnest($2::VARCHAR[])) OR target_country IN (SELECT unnest($2::VARCHAR[]))))
@@ -466,7 +466,8 @@ class Store:
             incs AS (SELECT d.story_id, count(DISTINCT e.incident_id) AS n
                      FROM docs d JOIN events e USING (doc_id) GROUP BY d.story_id)
             SELECT d.story_id,
-                   arg_min(d.title, (d.published IS NULL)::INTEGER || coalesce(d.published, d.inferred_from, '') || d.doc_id),
+                   arg_min(d.title, (d.published IS NULL)::INTEGER || coalesce({_first_day("d.published")}, d.inferred_from, '')
+                           || '|' || d.doc_id),
                    min(d.published), max(d.published), count(*),
                    count(DISTINCT coalesce(d.outlet, 'doc:' || d.doc_id)),
                    coalesce(any_value(incs.n), 0), coalesce(any_value(top.actors), []::VARCHAR[]),
@@ -485,13 +486,14 @@ class Store:
                 SELECT doc_id, count(DISTINCT actor_id) AS n FROM mentions
                 WHERE actor_id IN (SELECT unnest($1::VARCHAR[])) GROUP BY doc_id
                 UNION ALL
-                SELECT doc_id, 1000 FROM events WHERE incident_id IN (SELECT unnest($2::VARCHAR[])) GROUP BY doc_id),
+                SELECT doc_id, 1000 FROM events WHERE incident_id IN (SELECT unnest($2::VARCHAR[])) GROUP BY doc_id
+                UNION ALL  -- within the batch's time, similar words alone may link: the latest documents
+                SELECT doc_id, 0 FROM documents d WHERE $3::VARCHAR IS NOT NULL AND {_overlaps("d.published")}),
             picked AS (
                 SELECT d.doc_id, sum(h.n) AS score, coalesce(d.published, d.inferred_to) AS latest
                 FROM hits h JOIN documents d USING (doc_id)
-                WHERE d.story_id IS NOT NULL AND ($3::VARCHAR IS NULL
-                      OR coalesce(d.published, d.inferred_to) >= $3 AND coalesce(d.published, d.inferred_from) <= $4
-                      OR d.published IS NULL AND d.inferred_from IS NULL)
+                WHERE d.story_id IS NOT NULL AND ($3::VARCHAR IS NULL OR {_overlaps("d.published")}
+                      OR d.published IS NULL AND (d.inferred_from IS NULL OR d.inferred_from <= $4 AND d.inferred_to >= $3))
                 GROUP BY d.doc_id, d.published, d.inferred_to
                 ORDER BY score DESC, latest DESC NULLS LAST, d.doc_id LIMIT $5)
             SELECT d.doc_id, d.published, d.inferred_from, d.inferred_to, d.story_id, d.term_ids, d.term_counts,
@@ -619,6 +621,22 @@ def _event_row(e: Event, run_id: str, incident_of: Mapping[str, str]) -> tuple:
 
 
 STORY_ACTORS = 5  # the named actors a story row lists
+
+
+# Dates are ISO text of day, month or year precision ('2024-03-13', '2024-03', '2024'). Compared
+# with a day, a month or year must count as its first or last day: '2024-03' >= '2024-03-06' is
+# false as text, though March reaches the 6th. Padding with 00 and 99 keeps text comparisons right.
+def _first_day(column: str) -> str:
+    return f"CASE length({column}) WHEN 7 THEN {column} || '-00' WHEN 4 THEN {column} || '-00-00' ELSE {column} END"
+
+
+def _last_day(column: str) -> str:
+    return f"CASE length({column}) WHEN 7 THEN {column} || '-99' WHEN 4 THEN {column} || '-99-99' ELSE {column} END"
+
+
+def _overlaps(column: str) -> str:
+    """SQL: the days of `column` meet the ISO days $3 to $4."""
+    return f"({_last_day(column)} >= $3 AND {_first_day(column)} <= $4)"
 # an office holder the text did not name ("Top Adviser of Iran"): not a named actor (see schema.Party)
 _UNNAMED_SQL = "(a.office IS NOT NULL AND starts_with(lower(a.name), lower(a.office)))"
 _NAMED_SQL = f"a.kind IN ({', '.join(repr(k) for k in NAMED_KINDS)}) AND NOT {_UNNAMED_SQL}"

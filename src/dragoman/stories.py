@@ -14,17 +14,23 @@ in time and say the same thing:
     headline and body, English stop words dropped, kept in the store; sublinear term frequency,
     idf over the batch and its candidates) is at least
       `WITH_INCIDENT` when they report the same incident (incidents.py: same actors, type, date),
-      `WITH_ACTOR` when they name the same person, organisation or group (countries are too
-      common to count), `ALONE` otherwise; an undated pair needs a shared actor or incident on
-      top of its threshold, because nothing else says it is not last year's story.
+      `WITH_ACTOR` when they name the same person or organisation (not countries or groups such
+      as "firms"; nor an actor found in more than `COMMON_SHARE` of the compared documents, such
+      as the outlet itself), `ALONE` otherwise. A pair with an undated document needs `ALONE`
+      and a shared actor or incident, because nothing else says it is not last year's story.
 A new document joins the story of the linked document with the most in common (a shared
 incident first, then the highest similarity); with none it starts a story. Documents are taken
 in publication order, undated ones last, so they meet every dated story of the batch.
 
 An undated document that joins a story with dated documents gets an inferred publication window:
-from `INFERRED_SLACK` days before the earliest to as many after the latest date of the documents
-it was linked to. The pipeline resolves its relative dates against that window (flagged
-"inferred"); its own `published` stays empty.
+from `INFERRED_SLACK` days before the earliest to as many after the latest day of the documents
+it was linked to (dates of a month or a year say too little and are not used). The pipeline
+resolves its relative dates against that window (flagged "inferred"); its own `published` stays
+empty. The window is inferred when the undated document is coded: one stored before any dated
+report of its story keeps none (stored documents are not re-dated).
+
+Candidates from the store (`Store.story_candidates`) share a named actor or an incident with the
+batch, or (for a dated batch) were published within its days; at most `CANDIDATES` per batch.
 """
 
 from __future__ import annotations
@@ -174,7 +180,9 @@ def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float
 
 
 def _window(spans: Sequence[tuple[date, date] | None]) -> tuple[str, str] | None:
-    known = [s for s in spans if s is not None]
+    """From the days of the linked reports; only those dated to the day (or within a window
+    already inferred) say when a report of the same news appeared: a month or a year does not."""
+    known = [s for s in spans if s is not None and s[1] - s[0] <= 2 * INFERRED_SLACK + STORY_GAP]
     if not known:
         return None
     first, last = min(s[0] for s in known) - INFERRED_SLACK, max(s[1] for s in known) + INFERRED_SLACK
