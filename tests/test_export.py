@@ -148,8 +148,8 @@ def db(tmp_path_factory):
         for batch, rejections in (([coded_b()], [Rejection("feed.jsonl", "no text field",
                                                            "Map it with --json-field text=body", record="7")]),
                                   ([coded_a()], [])):
-            batch, incident_of, changed, story_of = across_documents(store, batch)
-            store.write(run_id, batch, rejections, incident_of, changed, story_of)
+            placed = across_documents(store, batch)
+            store.write(run_id, placed.coded, rejections, placement=placed)
     return path
 
 

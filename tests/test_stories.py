@@ -146,6 +146,13 @@ def test_an_event_without_expression_takes_the_window_and_dates_of_its_own_stay(
 
 # -- through the pipeline and a real store ----------------------------------------------------------
 
+LUND_MEETS = ("Lund meets Mensah in Accra\n\nSwedish Foreign Minister Eva Lund met Ghanaian President John "
+              "Mensah in Accra on Monday to discuss cocoa trade, fisheries and port security.")
+MENSAH_HOSTS = ("Mensah hosts Swedish minister\n\nGhanaian President John Mensah received Swedish Foreign "
+                "Minister Eva Lund in Accra on Monday. They discussed cocoa trade, fisheries and port security, "
+                "his office said.")
+
+
 def _jsonl(path, *records):
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return str(path)
@@ -157,17 +164,12 @@ def test_a_later_run_adds_reports_to_the_stored_story_and_dates_an_undated_one(t
 
     db = tmp_path / "stories.duckdb"
     first = _jsonl(tmp_path / "first.jsonl",
-                   {"id": "a", "published": "2024-03-13", "outlet": "Outlet A", "text":
-                    "Lund meets Mensah in Accra\n\nSwedish Foreign Minister Eva Lund met Ghanaian President John "
-                    "Mensah in Accra on Monday to discuss cocoa trade, fisheries and port security."},
+                   {"id": "a", "published": "2024-03-13", "outlet": "Outlet A", "text": LUND_MEETS},
                    {"id": "f", "published": "2024-03-13", "outlet": "Outlet A", "text":
                     "Floods ruin harvests\n\nHeavy rain flooded farms along the Volta river, and farmers counted "
                     "the cost of ruined maize harvests."})
     second = _jsonl(tmp_path / "second.jsonl",
-                    {"id": "b", "outlet": "Outlet B", "text":
-                     "Mensah hosts Swedish minister\n\nGhanaian President John Mensah received Swedish Foreign "
-                     "Minister Eva Lund in Accra on Monday. They discussed cocoa trade, fisheries and port "
-                     "security, his office said."})
+                    {"id": "b", "outlet": "Outlet B", "text": MENSAH_HOSTS})
     with Store(db) as store:
         run([first], Settings(db=db, quiet=True), store, pipeline=pipeline)
         before = store.story_of()
@@ -187,6 +189,35 @@ def test_a_later_run_adds_reports_to_the_stored_story_and_dates_an_undated_one(t
     assert docs["b"] == (None, "2024-03-10", "2024-03-16")
     # "on Monday" from any day of that window: 4 or 11 March, so March 2024
     assert events and all((e.date.value, e.date.source) == ("2024-03", "inferred") for e in events)
+
+
+@pytest.mark.model
+def test_a_stored_undated_report_is_dated_when_its_story_gets_a_dated_one(tmp_path, pipeline):
+    from dragoman.pipeline import run
+
+    db = tmp_path / "late.duckdb"
+    undated = _jsonl(tmp_path / "undated.jsonl", {"id": "b", "outlet": "Outlet B", "text": MENSAH_HOSTS})
+    dated = _jsonl(tmp_path / "dated.jsonl", {"id": "a", "published": "2024-03-13", "outlet": "Outlet A",
+                                              "text": LUND_MEETS})
+    with Store(db) as store:
+        run([undated], Settings(db=db, quiet=True), store, pipeline=pipeline)
+        before = {e.event_id: e for e in store.events(["b"])}
+        run([dated], Settings(db=db, quiet=True), store, pipeline=pipeline)
+        story_of = store.story_of()
+        docs = {r[0]: r[1:] for r in store.rows("documents", ["doc_id", "published", "inferred_from", "inferred_to"])}
+        events = store.events()
+        incident_of = dict(store.rows("events", ["event_id", "incident_id"]))
+        stored_incidents = {r[0]: r[1] for r in store.rows("incidents", ["incident_id", "doc_ids"])}
+    assert story_of["a"] == story_of["b"]
+    assert docs["b"] == (None, "2024-03-10", "2024-03-16")  # learnt from a, coded after it
+    meeting = [e for e in events if e.doc_id == "b" and e.type == "CONSULT"]
+    assert meeting and all(before[e.event_id].date.source == "unresolved" for e in meeting)
+    assert all((e.date.value, e.date.source) == ("2024-03", "inferred") for e in meeting)
+    # b's meeting is now a's: one incident, and no incident row is left without its events
+    a_meeting = {incident_of[e.event_id] for e in events if e.doc_id == "a" and e.type == "CONSULT"}
+    assert {incident_of[e.event_id] for e in meeting} == a_meeting and None not in a_meeting
+    assert all(stored_incidents[i] == ["a", "b"] for i in a_meeting)
+    assert {i for i in incident_of.values() if i} == set(stored_incidents)
 
 
 @pytest.mark.model
@@ -224,8 +255,8 @@ def _write_in_batches(path, *batches):
     with Store(path) as store:
         run_id = store.start_run(["test"], {}, {})
         for batch in batches:
-            batch, incident_of, changed, story_of = across_documents(store, list(batch))
-            store.write(run_id, batch, (), incident_of, changed, story_of)
+            placed = across_documents(store, list(batch))
+            store.write(run_id, placed.coded, placement=placed)
         return store.story_of(), {s.story_id: s for s in store.stories()}
 
 

@@ -32,6 +32,7 @@ from .schema import (
     EventDate,
     EVENT_DATE_PUBLICATION,
     EVENT_DATE_UNRESOLVED,
+    Placement,
     Rejection,
     RunSummary,
 )
@@ -200,8 +201,9 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
             rejections = [r for r in batch if isinstance(r, Rejection)]
             # People known from other documents get their country before events are settled.
             results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
-            results, incident_of, changed, story_of = across_documents(store, results)
-            store.write(run_id, results, rejections, incident_of, changed, story_of)
+            placed = across_documents(store, results)
+            store.write(run_id, list(placed.coded), rejections, placement=placed)
+            results = placed.coded
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
             rejected += len(rejections)
@@ -216,12 +218,11 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
     return summary
 
 
-def across_documents(store, results: list[CodedDocument]) -> tuple[list[CodedDocument], dict, list, dict]:
+def across_documents(store, results: list[CodedDocument]) -> Placement:
     """A batch among the stored documents: each event joins the incident other reports of it
-    started and each document its story, in this batch or before; an undated document that joins
-    a dated story is dated against the window the story implies, and its events' incidents are
-    found again with those dates. Returns the (re-dated) documents, event_id -> incident_id, the
-    incidents created or changed, and doc_id -> story_id."""
+    started and each document its story, in this batch or before. An undated document that joins a
+    dated story, or a stored one the batch's dated reports join, is dated against the window the
+    story implies, and its events' incidents are found again with those dates."""
     # the words story matching compares, kept with the document (the workers hash them while coding)
     results = [cd if cd.terms else replace(cd, terms=stories.document_terms(cd.document, cd.blocks))
                for cd in results]
@@ -230,11 +231,29 @@ def across_documents(store, results: list[CodedDocument]) -> tuple[list[CodedDoc
     docs = [stories.story_document(cd, frozenset(incident_of[e.event_id] for e in cd.events
                                                  if e.event_id in incident_of)) for cd in results]
     placed = stories.assign(docs, stored_story_documents(store, docs))
-    if placed.inferred:
-        results = [_redated(cd, placed.inferred.get(cd.document.doc_id)) for cd in results]
-        mentions = incidents.mentions_of(results)
-        incident_of, changed = incidents.assign(mentions, stored_incidents(store, mentions))
-    return results, incident_of, changed, placed.story_of
+    if not placed.inferred:
+        return Placement(tuple(results), incident_of, tuple(changed), placed.story_of)
+    batch = {cd.document.doc_id for cd in results}
+    late = {doc_id: w for doc_id, w in placed.inferred.items() if doc_id not in batch}
+    results = [_redated(cd, placed.inferred.get(cd.document.doc_id)) for cd in results]
+    redated = tuple(dates.redate(e, late[e.doc_id]) for e in store.events(sorted(late))) if late else ()
+    moved = _redated_mentions(store.event_mentions(sorted(late)), redated, late) if late else []
+    mentions = incidents.mentions_of(results) + moved
+    ids = {m.event_id for m in moved}
+    existing = [m for m in stored_incidents(store, mentions) if m.event_id not in ids]
+    incident_of, changed = incidents.assign(mentions, existing)
+    # the incidents the re-dated events leave: only their own document's (they had no date to share)
+    kept = {i.incident_id for i in changed} | {m.incident_id for m in existing}
+    dropped = tuple(sorted({m.incident_id for m in moved if m.incident_id not in kept}))
+    return Placement(tuple(results), incident_of, tuple(changed), placed.story_of, redated, late, dropped)
+
+
+def _redated_mentions(stored, redated, windows) -> list:
+    """The stored event mentions with the dates their documents' inferred windows gave them."""
+    by_id = {e.event_id: e.date for e in redated}
+    return [replace(m, date=by_id[m.event_id].value, date_precision=by_id[m.event_id].precision,
+                    date_source=by_id[m.event_id].source, inferred=windows[m.doc_id])
+            for m in stored if m.event_id in by_id]
 
 
 def _redated(cd: CodedDocument, window: tuple[str, str] | None) -> CodedDocument:

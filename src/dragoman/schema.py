@@ -271,6 +271,20 @@ class Story:
 
 
 @dataclass(frozen=True)
+class Placement:
+    """A batch placed among the stored documents (pipeline.across_documents): what the store
+    writes with it in the same transaction."""
+
+    coded: tuple["CodedDocument", ...]  # the batch, undated documents in dated stories re-dated
+    incident_of: dict[str, str]  # event_id -> incident_id, for the batch's and the re-dated stored events
+    incidents: tuple[Incident, ...]  # created or changed: their rows are replaced
+    story_of: dict[str, str]  # doc_id -> story_id, for the batch
+    redated: tuple[Event, ...] = ()  # stored events of undated documents their story now dates
+    inferred: dict[str, tuple[str, str]] = field(default_factory=dict)  # stored doc_id -> window
+    dropped: tuple[str, ...] = ()  # incident ids no event belongs to any more
+
+
+@dataclass(frozen=True)
 class CodedDocument:
     """Everything the pipeline learned from one document; the store writes it atomically."""
 

@@ -16,7 +16,7 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   record, fmt, text, n_sentences, n_events, run_id, coded_at, story_id, inferred_from,
   inferred_to, term_ids, term_counts)`: one row per coded document; `text` exactly as ingested;
   `inferred_from` and `inferred_to` are the days an undated document was probably published, from
-  its story; `term_ids`/`term_counts` the hashed words story matching compares (stories.terms_of).
+  its story (set when it is written, or later when dated reports of its story come); `term_ids`/`term_counts` the hashed words story matching compares (stories.terms_of).
 - `blocks(doc_id, start, "end", kind, reason)`: the cleaner's paragraphs (title, dateline, body,
   boilerplate with the reason it was dropped).
 - `events(doc_id, event_id PK, type, mode, quad, cameo_root, status, date, date_precision,
@@ -70,8 +70,10 @@ from .schema import (
     Incident,
     Location,
     NAMED_KINDS,
+    FUTURE,
     OCCURRED,
     Party,
+    Placement,
     Quote,
     Rejection,
     RunSummary,
@@ -340,15 +342,15 @@ class Store:
         return row[0] if row else None
 
     def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = (),
-              incident_of: Mapping[str, str] | None = None, incidents: Sequence[Incident] = (),
-              story_of: Mapping[str, str] | None = None) -> int:
+              placement: Placement | None = None) -> int:
         """Store a batch of coded documents and rejections in ONE transaction (all or nothing), with
-        the incident of each event (`incident_of`: event_id -> incident_id), the new or changed
-        `incidents` (replacing their rows) and the story of each document (`story_of`: doc_id ->
-        story_id; the stories they join are summarised anew). Documents whose content is already
-        stored are skipped. Returns the number written."""
-        incident_of = incident_of or {}
-        story_of = story_of or {}
+        what `placement` (pipeline.across_documents) found across documents: the incident of each
+        event, the new or changed incidents (replacing their rows), the story of each document (the
+        stories it joins are summarised anew), and stored events re-dated with their documents'
+        inferred windows. Documents whose content is already stored are skipped. Returns the number
+        written."""
+        placement = placement or Placement(tuple(coded), {}, (), {})
+        incident_of, incidents, story_of = placement.incident_of, placement.incidents, placement.story_of
         self._writable()
         now = _now()
         try:
@@ -366,9 +368,10 @@ class Store:
                 self._insert("blocks", [(cd.document.doc_id, b.start, b.end, b.kind, b.reason)
                                         for cd in fresh for b in cd.blocks])
                 self._insert("events", [_event_row(e, run_id, incident_of) for cd in fresh for e in cd.events])
-                if incidents:
+                self._redate(placement, incident_of)
+                if incidents or placement.dropped:
                     self._con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))",
-                                      [[i.incident_id for i in incidents]])
+                                      [[i.incident_id for i in incidents] + list(placement.dropped)])
                     self._insert("incidents", [_incident_row(i) for i in incidents])
                 self._insert("mentions", [(cd.document.doc_id, m.actor_id, m.text, m.start, m.end, m.how)
                                           for cd in fresh for m in cd.mentions])
@@ -431,22 +434,34 @@ class Store:
                        OR d.inferred_from <= $4 AND d.inferred_to >= $3)) AND (
                     source_actor_id IN (SELECT unnest($1::VARCHAR[])) OR target_actor_id IN (SELECT unnest($1::VARCHAR[]))
                     OR source_country IN (SELECT unnest($2::VARCHAR[])) OR target_country IN (SELECT unnest($2::VARCHAR[]))))
-            SELECT e.event_id, e.doc_id, d.outlet, d.published, e.type, e.mode, e.status, e.date, e.date_precision,
-                   e.date_source, e.incident_id, d.inferred_from, d.inferred_to, {_PARTY_SQL.format(r="source", a="sa")}, {_PARTY_SQL.format(r="target", a="ta")},
-                   {_PARTY_SQL.format(r="via", a="va")}
-            FROM events e JOIN documents d USING (doc_id)
-            LEFT JOIN actors sa ON sa.actor_id = e.source_actor_id
-            LEFT JOIN actors ta ON ta.actor_id = e.target_actor_id
-            LEFT JOIN actors va ON va.actor_id = e.via_actor_id
-            WHERE e.incident_id IN (SELECT incident_id FROM wanted)
+            {_MENTIONS_SQL} WHERE e.incident_id IN (SELECT incident_id FROM wanted)
             ORDER BY e.incident_id, e.doc_id, e.event_id"""
         rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(countries)), *published]).fetchall()
-        out = []
-        for r in rows:
-            parties = [Party(r[k], r[k + 1], r[k + 2], r[k + 3] or "person", r[k + 4]) if r[k] is not None else None
-                       for k in (13, 18, 23)]
-            out.append(EventMention(*r[:10], *parties, incident_id=r[10], inferred=(r[11], r[12]) if r[11] else None))
-        return out
+        return _event_mentions(rows)
+
+    def event_mentions(self, doc_ids: Sequence[str]) -> list[EventMention]:
+        """The stored events of `doc_ids` that can belong to an incident (occurred or future), as
+        incidents compare them, each with its `incident_id`."""
+        sql = f"""{_MENTIONS_SQL} WHERE e.doc_id IN (SELECT unnest($1::VARCHAR[])) AND e.status IN ('{OCCURRED}', '{FUTURE}')
+                  ORDER BY e.doc_id, e.event_id"""
+        return _event_mentions(self._con.execute(sql, [list(doc_ids)]).fetchall())
+
+    def _redate(self, placement: Placement, incident_of: Mapping[str, str]) -> None:
+        """Stored undated documents the batch's story dates: their window, their events' dates and incidents."""
+        if placement.inferred:
+            ids = sorted(placement.inferred)
+            self._con.execute(
+                "UPDATE documents SET inferred_from = w.f, inferred_to = w.t FROM (SELECT unnest($1::VARCHAR[]) AS id, "
+                "unnest($2::VARCHAR[]) AS f, unnest($3::VARCHAR[]) AS t) w WHERE documents.doc_id = w.id",
+                [ids, [placement.inferred[i][0] for i in ids], [placement.inferred[i][1] for i in ids]])
+        if placement.redated:
+            e = placement.redated
+            self._con.execute(
+                "UPDATE events SET date = r.v, date_precision = r.p, date_source = r.s, incident_id = r.i FROM ("
+                "SELECT unnest($1::VARCHAR[]) AS id, unnest($2::VARCHAR[]) AS v, unnest($3::VARCHAR[]) AS p, "
+                "unnest($4::VARCHAR[]) AS s, unnest($5::VARCHAR[]) AS i) r WHERE events.event_id = r.id",
+                [[x.event_id for x in e], [x.date.value for x in e], [x.date.precision for x in e],
+                 [x.date.source for x in e], [incident_of.get(x.event_id) for x in e]])
 
     def _summarise_stories(self, story_ids: Sequence[str]) -> None:
         """(Re)write the rows of `story_ids` from their documents: only the stories a batch touched."""
@@ -642,6 +657,24 @@ _UNNAMED_SQL = "(a.office IS NOT NULL AND starts_with(lower(a.name), lower(a.off
 _NAMED_SQL = f"a.kind IN ({', '.join(repr(k) for k in NAMED_KINDS)}) AND NOT {_UNNAMED_SQL}"
 
 _PARTY_SQL = "e.{r}_actor_id, e.{r}_name, e.{r}_country, {a}.kind, {a}.office"
+# An event as incidents compare it (EventMention): its document's outlet and dates, its actors' kind and office.
+_MENTIONS_SQL = f"""
+    SELECT e.event_id, e.doc_id, d.outlet, d.published, e.type, e.mode, e.status, e.date, e.date_precision,
+           e.date_source, e.incident_id, d.inferred_from, d.inferred_to, {_PARTY_SQL.format(r="source", a="sa")},
+           {_PARTY_SQL.format(r="target", a="ta")}, {_PARTY_SQL.format(r="via", a="va")}
+    FROM events e JOIN documents d USING (doc_id)
+    LEFT JOIN actors sa ON sa.actor_id = e.source_actor_id
+    LEFT JOIN actors ta ON ta.actor_id = e.target_actor_id
+    LEFT JOIN actors va ON va.actor_id = e.via_actor_id"""
+
+
+def _event_mentions(rows: Sequence[tuple]) -> list[EventMention]:
+    out = []
+    for r in rows:
+        parties = [Party(r[k], r[k + 1], r[k + 2], r[k + 3] or "person", r[k + 4]) if r[k] is not None else None
+                   for k in (13, 18, 23)]
+        out.append(EventMention(*r[:10], *parties, incident_id=r[10], inferred=(r[11], r[12]) if r[11] else None))
+    return out
 
 
 def _party_values(p: Party | None) -> tuple:

@@ -26,8 +26,8 @@ An undated document that joins a story with dated documents gets an inferred pub
 from `INFERRED_SLACK` days before the earliest to as many after the latest day of the documents
 it was linked to (dates of a month or a year say too little and are not used). The pipeline
 resolves its relative dates against that window (flagged "inferred"); its own `published` stays
-empty. The window is inferred when the undated document is coded: one stored before any dated
-report of its story keeps none (stored documents are not re-dated).
+empty. A stored undated document gets its window when the first dated reports of its story come
+(the pipeline re-dates its stored events and finds their incidents again).
 
 Candidates from the store (`Store.story_candidates`) share a named actor or an incident with the
 batch, or (for a dated batch) were published within its days; at most `CANDIDATES` per batch.
@@ -63,7 +63,9 @@ class Assignment:
     """Where the new documents of a batch go."""
 
     story_of: dict[str, str]  # doc_id -> story_id, for every new document
-    inferred: dict[str, tuple[str, str]]  # doc_id -> (first, last) ISO day, for undated documents in dated stories
+    # doc_id -> (first, last) ISO day, for undated documents in dated stories: new ones, and stored
+    # ones that had no window until a dated report of their story came
+    inferred: dict[str, tuple[str, str]]
 
 
 def terms_of(text: str) -> tuple[tuple[int, int], ...]:
@@ -110,6 +112,8 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
     spans = {d.doc_id: _span(d) for d in everyone}
     placed = [d for d in existing if d.story_id is not None]
     inferred: dict[str, tuple[str, str]] = {}
+    index_new = {d.doc_id for d in new}
+    dated_links: dict[str, list[tuple[date, date]]] = {}  # stored undated report -> days of new ones linked to it
     for d in sorted(new, key=lambda d: (d.published is None, d.published or "", d.doc_id)):
         best: tuple | None = None
         linked: dict[str, list[StoryDocument]] = {}
@@ -130,7 +134,15 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
             if window is not None:
                 inferred[d.doc_id] = window
                 spans[d.doc_id] = (date.fromisoformat(window[0]), date.fromisoformat(window[1]))
+        else:  # a stored undated report this one is linked to learns when it appeared
+            for c in linked.get(sid, ()):
+                if c.doc_id not in index_new and c.published is None and c.inferred is None:
+                    dated_links.setdefault(c.doc_id, []).append(spans[d.doc_id])
         placed.append(d)
+    for doc_id, linked_spans in dated_links.items():
+        window = _window(linked_spans)
+        if window is not None:
+            inferred[doc_id] = window
     return Assignment({d.doc_id: story_of[d.doc_id] for d in new}, inferred)
 
 
