@@ -107,16 +107,26 @@ def test_the_carrier_of_a_message_stands_for_its_sender():
 
 
 def test_a_report_may_agree_with_another_report_of_its_own_document_only():
-    # b and c: "envoy Berg met Okafor"; a: "Lund's message was delivered to Okafor by Berg", then
-    # "Lund's message reached Nigeria": the incident reads Berg -> Okafor, which a's second report
-    # does not name; it agrees with a's first report (a country for its president), so it joins.
-    # The same words in document d agree with no report of d: d starts its own incident.
+    # b and c: "envoy Berg met Okafor"; a: "Sweden's message was delivered to Okafor by Berg", then
+    # "Sweden's message reached Nigeria": the incident reads Berg -> Okafor, which a's second report
+    # meets only through two stand-ins; it agrees with a's first report (a country for its
+    # president), so it joins. The same words in document d agree with no report of d: d is apart.
     new = [mention(0, "b", ENVOY, OKAFOR, date="2024-03-09"), mention(0, "c", ENVOY, OKAFOR, date="2024-03-09"),
-           mention(0, "a", LUND, OKAFOR, via=ENVOY, date="2024-03-09"), mention(1, "a", LUND, NIGERIA, date="2024-03-09"),
-           mention(0, "d", LUND, NIGERIA, date="2024-03-09")]
+           mention(0, "a", SWEDEN, OKAFOR, via=ENVOY, date="2024-03-09"),
+           mention(1, "a", SWEDEN, NIGERIA, date="2024-03-09"), mention(0, "d", SWEDEN, NIGERIA, date="2024-03-09")]
     incident_of, incs = incidents_of(new)
     assert incident_of["a:e1"] == incident_of["a:e0"] == incident_of["b:e0"] != incident_of["d:e0"]
-    assert incs[incident_of["b:e0"]].source == ENVOY and incs[incident_of["b:e0"]].num_documents == 3
+    inc = incs[incident_of["b:e0"]]
+    assert (inc.source, inc.target, inc.via, inc.num_documents) == (ENVOY, OKAFOR, None, 3)
+
+
+def test_a_named_sender_is_the_source_and_the_carrier_the_via():
+    # "Lund's message was delivered to Okafor by Berg" and "Berg met Okafor" (twice)
+    new = [mention(0, "b", ENVOY, OKAFOR, date="2024-03-09"), mention(0, "c", ENVOY, OKAFOR, date="2024-03-09"),
+           mention(0, "a", LUND, OKAFOR, via=ENVOY, date="2024-03-09")]
+    _, incs = incidents_of(new)
+    (inc,) = incs.values()
+    assert (inc.source, inc.target, inc.via) == (LUND, OKAFOR, ENVOY)
 
 
 def test_reports_are_taken_in_document_order():

@@ -117,7 +117,7 @@ the events table is its mentions table, joined by `incident_id`). How reports ar
 | `incident_id` | stable id, `i-` and 16 hex digits |
 | `type`, `mode` | PLOVER type and mode, from the best dated report |
 | `status` | `occurred` when a report says it happened, else `future` (only planned so far) |
-| `source`, `target`, `via` | `{actor_id, name, country}`: the most specific actor the reports give each role (a named person before an office holder, a country last), or null |
+| `source`, `target`, `via` | `{actor_id, name, country}`: the most specific actor the reports give each role (a named person before an office holder, a country last; a named sender before the carrier of the message, who is then `via`), or null |
 | `date`, `date_precision` | the date of the best supported report: reports that it happened before plans, a date in the sentence before a publication date, the most precise, the one most documents agree with |
 | `date_reports` | documents whose own date agrees with `date` |
 | `dated_reports` | documents that give the event a date (so `date_reports` of `dated_reports` agree) |

@@ -30,6 +30,9 @@ It joins the candidate with the most mentions, then the nearest date; otherwise 
 An incident's date is that of its best supported report: occurred before planned, a date read in
 the sentence before the publication date, the most precise, then the one most documents agree
 with; `date_reports` counts the documents whose own date agrees with it, of `dated_reports`.
+Its actors are the most specific the reports give each role; when a report names a carrier, a
+named sender is the source and the carrier `via` (Khamenei -> Putin via Qalibaf), else the carrier
+is the source with no intermediary.
 """
 
 from __future__ import annotations
@@ -211,9 +214,11 @@ def incident_id(m: EventMention) -> str:
 
 
 def _order(m: EventMention) -> tuple:
-    """Publication order, then document order (e2 before e10)."""
+    """Publication order; within a document the reports that name a carrier first (they say the
+    most: a headline's "Leader's message to Putin" then joins the body's "... delivered by
+    Velayati"), then document order (e2 before e10)."""
     number = m.event_id.rpartition(":e")[2]
-    return (m.published or "9999", m.doc_id, int(number) if number.isdigit() else -1, m.event_id)
+    return (m.published or "9999", m.doc_id, m.via is None, int(number) if number.isdigit() else -1, m.event_id)
 
 
 def _gap(a: tuple[date, date] | None, b: tuple[date, date] | None) -> int:
@@ -277,10 +282,19 @@ def summarize(iid: str, group: Sequence[EventMention]) -> Incident:
     agree = {m.doc_id for m in group if _agrees(m, best.date)}
     outlets = {m.outlet or f"doc:{m.doc_id}" for m in group}
     published = sorted(m.published for m in group if m.published)
+    source, target, via = _specific(sources), _specific(targets), _specific(m.via for m in group)
+    if via is not None:
+        # a named sender before the carrier as source ("Lund's message, delivered by Berg"); with
+        # none, the carrier is the source and no intermediary ("Velayati met Putin")
+        senders = [p for p in sources if p is not None and p.actor_id != via.actor_id and p.kind == "person"
+                   and not p.unnamed]
+        source = _specific(senders) if senders else source
+        if via.actor_id in {p.actor_id for p in (source, target) if p is not None}:
+            via = None
     return Incident(
         incident_id=iid, type=best.type, mode=best.mode,
         status=OCCURRED if any(m.status == OCCURRED for m in group) else FUTURE,
-        source=_specific(sources), target=_specific(targets), via=_specific(m.via for m in group),
+        source=source, target=target, via=via,
         date=best.date, date_precision=best.date_precision, date_reports=len(agree), dated_reports=len(dated),
         num_mentions=len(group), num_documents=len(docs), num_sources=len(outlets),
         first_reported=published[0] if published else None, doc_ids=tuple(docs),
