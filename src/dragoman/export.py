@@ -140,7 +140,7 @@ shared incidents and actors, closeness in time and text similarity. How document
 | `num_documents` | documents in the story |
 | `num_sources` | distinct outlets among them (a document without an outlet counts as its own) |
 | `num_incidents` | incidents its documents report |
-| `actors` | the named people, organisations and groups most of its documents mention, most first (at most five; a list) |
+| `actors` | the named people and organisations most of its documents mention, most first (at most five; a list) |
 | `doc_ids` | its documents (a list; in CSV/TSV joined with vertical bars) |
 
 ## rejections

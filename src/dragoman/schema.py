@@ -194,8 +194,12 @@ class Party:
 
     @property
     def unnamed(self) -> bool:
-        """An office holder the text did not name ("Top Adviser of Iran")."""
-        return bool(self.office) and self.name.lower().startswith(self.office.lower())
+        return unnamed(self.name, self.office)
+
+
+def unnamed(name: str, office: str | None) -> bool:
+    """An office holder the text did not name ("Top Adviser of Iran"): the name is the office's."""
+    return bool(office) and name.lower().startswith(office.lower())
 
 
 @dataclass(frozen=True)
@@ -249,7 +253,7 @@ class StoryDocument:
     doc_id: str
     published: str | None  # its own publication date (YYYY-MM-DD, YYYY-MM, YYYY) or None
     terms: tuple[tuple[int, int], ...]  # (hashed term, count) of its headline and body (stories.terms_of)
-    actors: frozenset[str]  # ids of the named people, organisations and groups it mentions
+    actors: frozenset[str]  # ids of the named people and organisations it mentions
     incidents: frozenset[str]  # the incidents its events belong to
     story_id: str | None = None  # set for documents already in the store
     inferred: tuple[str, str] | None = None  # an undated stored document's inferred publication window

@@ -16,7 +16,8 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
   record, fmt, text, n_sentences, n_events, run_id, coded_at, story_id, inferred_from,
   inferred_to, term_ids, term_counts)`: one row per coded document; `text` exactly as ingested;
   `inferred_from` and `inferred_to` are the days an undated document was probably published, from
-  its story (set when it is written, or later when dated reports of its story come); `term_ids`/`term_counts` the hashed words story matching compares (stories.terms_of).
+  its story (set when it is written, or later when dated reports of its story come);
+  `term_ids`/`term_counts` the hashed words story matching compares (stories.terms_of).
 - `blocks(doc_id, start, "end", kind, reason)`: the cleaner's paragraphs (title, dateline, body,
   boilerplate with the reason it was dropped).
 - `events(doc_id, event_id PK, type, mode, quad, cameo_root, status, date, date_precision,
@@ -503,7 +504,8 @@ class Store:
                 UNION ALL
                 SELECT doc_id, 1000 FROM events WHERE incident_id IN (SELECT unnest($2::VARCHAR[])) GROUP BY doc_id
                 UNION ALL  -- within the batch's time, similar words alone may link: the latest documents
-                SELECT doc_id, 0 FROM documents d WHERE $3::VARCHAR IS NOT NULL AND {_overlaps("d.published")}),
+                (SELECT doc_id, 0 FROM documents d WHERE $3::VARCHAR IS NOT NULL AND {_overlaps("d.published")}
+                 ORDER BY d.published DESC, doc_id LIMIT $5)),
             picked AS (
                 SELECT d.doc_id, sum(h.n) AS score, coalesce(d.published, d.inferred_to) AS latest
                 FROM hits h JOIN documents d USING (doc_id)
@@ -652,7 +654,9 @@ def _last_day(column: str) -> str:
 def _overlaps(column: str) -> str:
     """SQL: the days of `column` meet the ISO days $3 to $4."""
     return f"({_last_day(column)} >= $3 AND {_first_day(column)} <= $4)"
-# an office holder the text did not name ("Top Adviser of Iran"): not a named actor (see schema.Party)
+
+
+# an office holder the text did not name ("Top Adviser of Iran"): not a named actor (schema.unnamed, in SQL)
 _UNNAMED_SQL = "(a.office IS NOT NULL AND starts_with(lower(a.name), lower(a.office)))"
 _NAMED_SQL = f"a.kind IN ({', '.join(repr(k) for k in NAMED_KINDS)}) AND NOT {_UNNAMED_SQL}"
 

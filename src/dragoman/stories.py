@@ -46,12 +46,12 @@ from sklearn.metrics.pairwise import cosine_similarity
 
 from .dates import date_span
 from .clean import article_text
-from .schema import NAMED_KINDS, Block, CodedDocument, Document, StoryDocument
+from .schema import NAMED_KINDS, Block, CodedDocument, Document, StoryDocument, unnamed
 
 STORY_GAP = timedelta(days=7)  # dated reports further apart than this are not one story
 INFERRED_SLACK = timedelta(days=3)  # an undated report: within this of the reports it resembles
 WITH_INCIDENT = 0.10  # cosine similarity needed by two reports of one incident
-WITH_ACTOR = 0.20  # ... by two reports that name the same person, organisation or group
+WITH_ACTOR = 0.20  # ... by two reports that name the same person or organisation
 ALONE = 0.35  # ... by two reports that share neither
 N_FEATURES = 2**20  # hashed terms: collisions are rare among the words of a batch and its candidates
 CANDIDATES = 1000  # stored documents a batch is compared with, at most (the most in common first)
@@ -84,14 +84,10 @@ def document_terms(doc: Document, blocks: Sequence[Block]) -> tuple[tuple[int, i
 
 
 def story_document(cd: CodedDocument, incidents: frozenset[str] = frozenset()) -> StoryDocument:
-    """What story matching reads of a coded document (`incidents`: the incident ids of its events)."""
-    named = frozenset(a.actor_id for a in cd.actors if a.kind in NAMED_KINDS and not _unnamed(a.name, a.office))
-    return StoryDocument(cd.document.doc_id, cd.document.published, cd.terms or document_terms(cd.document, cd.blocks),
-                         named, incidents)
-
-
-def _unnamed(name: str, office: str | None) -> bool:
-    return bool(office) and name.lower().startswith(office.lower())
+    """What story matching reads of a coded document (`incidents`: the incident ids of its events;
+    its `terms` as the workers hashed them, see `document_terms`)."""
+    named = frozenset(a.actor_id for a in cd.actors if a.kind in NAMED_KINDS and not unnamed(a.name, a.office))
+    return StoryDocument(cd.document.doc_id, cd.document.published, cd.terms, named, incidents)
 
 
 def story_id(doc_id: str) -> str:
@@ -105,20 +101,21 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
     if not new:
         return Assignment({}, {})
     everyone = list(existing) + list(new)
-    similarity = _similarities([d.terms for d in everyone])
+    # each new document against everyone (stored candidates, and the batch)
+    similarity = _similarities([d.terms for d in everyone], first_new=len(existing))
     index = {d.doc_id: i for i, d in enumerate(everyone)}
+    row = {d.doc_id: i for i, d in enumerate(new)}
     story_of = {d.doc_id: d.story_id for d in existing if d.story_id is not None}
     named = _telling(everyone)
     spans = {d.doc_id: _span(d) for d in everyone}
     placed = [d for d in existing if d.story_id is not None]
     inferred: dict[str, tuple[str, str]] = {}
-    index_new = {d.doc_id for d in new}
     dated_links: dict[str, list[tuple[date, date]]] = {}  # stored undated report -> days of new ones linked to it
     for d in sorted(new, key=lambda d: (d.published is None, d.published or "", d.doc_id)):
         best: tuple | None = None
         linked: dict[str, list[StoryDocument]] = {}
         for c in placed:
-            sim = float(similarity[index[d.doc_id], index[c.doc_id]])
+            sim = float(similarity[row[d.doc_id], index[c.doc_id]])
             shares_incident = bool(d.incidents & c.incidents)
             if not _linked(spans[d.doc_id], spans[c.doc_id], sim, shares_incident, bool(named[d.doc_id] & named[c.doc_id])):
                 continue
@@ -136,7 +133,7 @@ def assign(new: Sequence[StoryDocument], existing: Sequence[StoryDocument]) -> A
                 spans[d.doc_id] = (date.fromisoformat(window[0]), date.fromisoformat(window[1]))
         else:  # a stored undated report this one is linked to learns when it appeared
             for c in linked.get(sid, ()):
-                if c.doc_id not in index_new and c.published is None and c.inferred is None:
+                if c.doc_id not in row and c.published is None and c.inferred is None:
                     dated_links.setdefault(c.doc_id, []).append(spans[d.doc_id])
         placed.append(d)
     for doc_id, linked_spans in dated_links.items():
@@ -166,16 +163,17 @@ def _span(d: StoryDocument) -> tuple[date, date] | None:
     return None
 
 
-def _similarities(terms: Sequence[Sequence[tuple[int, int]]]):
-    """Pairwise cosine similarity of the documents' TF-IDF vectors (a dense square array); the
-    idf is counted over these documents."""
+def _similarities(terms: Sequence[Sequence[tuple[int, int]]], first_new: int):
+    """Cosine similarity of the TF-IDF vectors of the documents from `first_new` on (rows) with
+    every document (columns); the idf is counted over all of them."""
     indptr, indices, counts = [0], [], []
     for row in terms:
         indices.extend(t for t, _ in row)
         counts.extend(c for _, c in row)
         indptr.append(len(indices))
     matrix = csr_matrix((counts, indices, indptr), shape=(len(terms), N_FEATURES), dtype=float)
-    return cosine_similarity(TfidfTransformer(sublinear_tf=True).fit_transform(matrix))
+    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(matrix)
+    return cosine_similarity(tfidf[first_new:], tfidf)
 
 
 def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float, shares_incident: bool,
