@@ -21,6 +21,16 @@ def pipeline():
 
 
 @pytest.fixture(scope="session")
+def pipeline_all_names():
+    """A pipeline whose entity recogniser reads every sentence (`--all-names`): for tests of the
+    actors stage on sentences that hold no event or quote, which the default leaves unread."""
+    from dragoman.pipeline import Pipeline
+    from dragoman.settings import Settings
+
+    return Pipeline(Settings(all_names=True))
+
+
+@pytest.fixture(scope="session")
 def coded_store_path(tmp_path_factory, pipeline) -> Path:
     """A real DuckDB file with the seeds (with their metadata) and the dev set coded into it."""
     from dragoman.pipeline import run

