@@ -127,21 +127,21 @@ def may_name_speaker(sent: Span) -> bool:
     for tok in sent:
         if _reports(tok, strong_only=False) or _names(tok):
             speaker = tok if tok.lower_ == "according" else _subject(tok, set())
-            if speaker is not None and any(_capitalised(t) for t in speaker.subtree):
+            if speaker is not None and any(_capitalised(t, sent.start) for t in speaker.subtree):
                 return True
     if not any(ch in sent.text for ch in MARKS):
         return False
     inside = [(q.start, q.end) for q in quote_spans(sent.text)]
     base = sent.start_char
-    return any(_capitalised(t) and not any(lo <= t.idx - base < hi for lo, hi in inside) for t in sent)
+    return any(_capitalised(t, sent.start) and not any(lo <= t.idx - base < hi for lo, hi in inside) for t in sent)
 
 
-def _capitalised(t: Token) -> bool:
+def _capitalised(t: Token, sent_start: int) -> bool:
     """A word that may belong to a name: capitalised (not only because it opens the sentence) or
     in capitals."""
     if not t.is_alpha or t.lower_ == "i":
         return False
-    return t.is_upper or (t.is_title and (t.i != t.sent.start or t.pos_ == "PROPN"))
+    return t.is_upper or (t.is_title and (t.i != sent_start or t.pos_ == "PROPN"))
 
 
 def pronoun_speaker(sent: Span) -> bool:
@@ -169,9 +169,9 @@ def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
     """The direct quotes of one paragraph with their attributions; `previous` is the last quote
     of the paragraph before, which a paragraph opening with a quote may continue."""
     doc = pb.doc
-    spans = quote_spans(doc.text)
+    spans = quote_spans(pb.text)
     inside_any = {t.i for s in spans for t in _tokens_in(doc, s)}
-    last_sent_start = list(doc.sents)[-1].start_char if len(doc) else 0
+    last_sent_start = pb.sents[-1].start_char if len(doc) else 0
     out: list[_Direct] = []
     for span in spans:
         tokens = _tokens_in(doc, span)
@@ -194,13 +194,13 @@ def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
         if att is None and out:
             att = _continued_in_paragraph(doc, out[-1], span)
         if att is None and not out and previous is not None:
-            att = _continued_from_paragraph(doc, span, previous)
+            att = _continued_from_paragraph(pb.text, span, previous)
         start, end = pb.offset + span.start, pb.offset + span.end
         speaker = att.speaker if att else None
         if speaker is not None and speaker[0] < end and start < speaker[1]:
             speaker = None  # never a name inside the quote itself
         cand = QuoteCandidate(
-            text=doc.text[span.start : span.end],
+            text=pb.text[span.start : span.end],
             start=start,
             end=end,
             direct=True,
@@ -214,13 +214,16 @@ def _direct_quotes(pb: ParsedBlock, previous: _Direct | None) -> list[_Direct]:
 
 
 def _tokens_in(doc: Doc, span: QuoteSpan) -> list[Token]:
-    return [t for t in doc if t.idx >= span.start and t.idx + len(t.text) <= span.end]
+    """The tokens wholly inside the quote."""
+    inside = doc.char_span(span.start, span.end, alignment_mode="contract")
+    return list(inside) if inside is not None else []
 
 
 def _embedded(tokens: list[Token], q: set[int]) -> bool:
     """Whether the quote's sentences have words outside it (narration or attribution)."""
-    sents = {t.sent.start: t.sent for t in tokens}
-    return any((t.is_alpha or t.like_num) and t.i not in q for s in sents.values() for t in s)
+    lo, hi = tokens[0].i, tokens[-1].i
+    sents = [s for s in tokens[0].doc.sents if s.start <= hi and lo < s.end]
+    return any((t.is_alpha or t.like_num) and t.i not in q for s in sents for t in s)
 
 
 def _modifies(tokens: list[Token], q: set[int]) -> bool:
@@ -288,7 +291,7 @@ def _tail_attribution(
         return None
     after = [t for t in doc if t.idx >= span.end]
     first_word = next((t for t in after if not t.is_punct), None)
-    if first_word is None or not any(c in AFTER_CLOSE for c in doc.text[span.end : first_word.idx]):
+    if first_word is None or not any(c in AFTER_CLOSE for c in pb.text[span.end : first_word.idx]):
         return None  # `the "plan" officials announced` is not an attribution of "plan"
     words = 0
     for t in after:
@@ -348,12 +351,12 @@ def _continued_in_paragraph(doc: Doc, prev: _Direct, span: QuoteSpan) -> _Attrib
     return att if all(t.i in allowed for t in gap) else None
 
 
-def _continued_from_paragraph(doc: Doc, span: QuoteSpan, previous: _Direct) -> _Attribution | None:
+def _continued_from_paragraph(text: str, span: QuoteSpan, previous: _Direct) -> _Attribution | None:
     """A paragraph opening with a quote continues the quote that ended the previous paragraph."""
     att = previous.attribution
     if att is None or att.speaker is None or not previous.last_sentence:
         return None
-    if doc.text[: span.start].strip(MARKS + " \n\t"):
+    if text[: span.start].strip(MARKS + " \n\t"):
         return None
     return _Attribution(att.speaker, att.cue, None)
 
@@ -396,12 +399,13 @@ def _surface_speaker(pb: ParsedBlock, verb: Token, q: set[int]) -> tuple[int, in
     """When the parse gave the verb no subject: the noun phrase right before or after it."""
     doc = pb.doc
     np_pos = ("PROPN", "NOUN", "PRON", "DET", "ADJ", "PART", "NUM")
+    sent = verb.sent
 
     def run(indices: Iterable[int]) -> list[Token]:
         taken = []
         for i in indices:
             t = doc[i]
-            if t.i in q or t.pos_ not in np_pos or t.sent.start != verb.sent.start:
+            if t.i in q or t.pos_ not in np_pos or not sent.start <= t.i < sent.end:
                 break
             taken.append(t)
         return taken
@@ -486,7 +490,7 @@ def _indirect_quotes(pb: ParsedBlock, spans: list[QuoteSpan]) -> list[QuoteCandi
             clause = _complement(verb)
         if clause is None:
             continue
-        lo, hi = _after_dateline(doc, *clause)
+        lo, hi = _after_dateline(doc, pb.text, *clause)
         words = [t for t in doc[lo : hi + 1] if not t.is_punct]
         if not words or sum(t.i in quoted for t in words) >= FRAME_SHARE * len(words):
             continue  # the frame of a direct quote (`He said: "..."`), already returned
@@ -497,7 +501,7 @@ def _indirect_quotes(pb: ParsedBlock, spans: list[QuoteSpan]) -> list[QuoteCandi
             speaker = None
         out.append(
             QuoteCandidate(
-                text=doc.text[doc[lo].idx : doc[hi].idx + len(doc[hi].text)],
+                text=pb.text[doc[lo].idx : doc[hi].idx + len(doc[hi].text)],
                 start=start,
                 end=end,
                 direct=False,
@@ -534,10 +538,10 @@ def _according_clause(according: Token) -> tuple[int, int] | None:
     return _strip_range(according.doc, lo, hi, drop_leading=())
 
 
-def _after_dateline(doc: Doc, lo: int, hi: int) -> tuple[int, int]:
+def _after_dateline(doc: Doc, text: str, lo: int, hi: int) -> tuple[int, int]:
     """Skip a dateline opening the clause: "TEHRAN (Tasnim) – The talks ..." -> "The talks ..."."""
     start = doc[lo].idx
-    m = _DATELINE.match(doc.text, start)
+    m = _DATELINE.match(text, start)
     if m is None:
         return lo, hi
     rest = next((t.i for t in doc[lo : hi + 1] if t.idx >= m.end()), None)

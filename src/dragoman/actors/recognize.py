@@ -97,14 +97,14 @@ class Recognizer:
     def __call__(self, parsed: ParsedDocument) -> list[Candidate]:
         out: list[Candidate] = []
         for b, pb in enumerate(parsed.blocks):
-            out.extend(self._block(b, pb.offset, pb.doc))
+            out.extend(self._block(b, pb.offset, pb.doc, pb.text))
         return out
 
     # -- one block -------------------------------------------------------------------------
-    def _block(self, b: int, offset: int, doc: Doc) -> list[Candidate]:
+    def _block(self, b: int, offset: int, doc: Doc, text: str) -> list[Candidate]:
         taken = [False] * len(doc)
         cands: list[Candidate] = []
-        quoted = [(s.start, s.end) for s in quote_spans(doc.text)]
+        quoted = [(s.start, s.end) for s in quote_spans(text)]
 
         def add(c: Candidate) -> None:
             for k in range(c.i, c.j):

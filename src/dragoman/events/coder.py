@@ -74,7 +74,7 @@ class Coder:
         self_kinds = {a.actor_id: a.kind for a in actors.actors}
         events: list[CodedEvent] = []
         for b, pb in enumerate(parsed.blocks):
-            for sent in pb.doc.sents:
+            for sent in pb.sents:
                 events.extend(self._sentence(b, pb, sent, where))
         events = _planned_mentions(events)
         # No false dyads: a state acting on its own officials is a speaker/actor confusion.
