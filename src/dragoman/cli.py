@@ -4,6 +4,7 @@
                            [--actors FILE] [--json-field NAME=FIELD] [--all-names] [--quiet]
     dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
+    dragoman bench [--docs N] [--workers N] [--corpus FILE] [--sizes N,N,...] [--repeat N] [--json]
     dragoman demo [--db FILE]
 """
 
@@ -91,6 +92,21 @@ def _parser() -> argparse.ArgumentParser:
                         "(default: actors.jsonl beside the gold file, when there is one)")
     v.add_argument("--json", action="store_true", help="print the report as JSON")
     v.set_defaults(func=cmd_evaluate)
+
+    b = sub.add_parser("bench", help="measure speed and memory against bare spaCy on real news",
+                       description="Time the whole pipeline (store writes included) against bare spaCy over the "
+                                   "same articles, on 1 and N workers, and peak memory as the corpus grows. "
+                                   "Each measurement runs in its own process; models are loaded before timing.")
+    b.add_argument("--docs", type=_positive_int, default=400, help="articles to time (default 400)")
+    b.add_argument("--workers", type=_positive_int, default=2, help="workers for the parallel runs (default 2)")
+    b.add_argument("--corpus", type=Path, help="JSONL articles with a text field (default: the 2,095 BBC "
+                                               "articles in bench/bbc.jsonl.gz of the source tree)")
+    b.add_argument("--sizes", default="500,1000,2000", metavar="N,N,...",
+                   help="corpus sizes for the memory series (default 500,1000,2000; empty for none)")
+    b.add_argument("--repeat", type=_positive_int, default=1,
+                   help="time each variant this many times and keep the fastest (default 1)")
+    b.add_argument("--json", action="store_true", help="print the figures as JSON")
+    b.set_defaults(func=cmd_bench)
 
     d = sub.add_parser("demo", help="code the bundled sample articles and print what was found")
     _db_option(d)
@@ -242,6 +258,23 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(stories_line)
         if checks is not None:
             print("\n" + format_people(checks))
+    return EXIT_OK
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import bench, default_corpus, format_report, iter_sizes
+
+    corpus = args.corpus or default_corpus()
+    if corpus is None or not corpus.is_file():
+        raise UsageError(f"no corpus to time{f' at {corpus}' if corpus else ''}: give a JSONL file of articles "
+                         "with --corpus (the source tree ships bench/bbc.jsonl.gz)")
+    try:
+        sizes = tuple(iter_sizes(args.sizes))
+    except ValueError:
+        raise UsageError(f"--sizes {args.sizes!r}: expected numbers separated by commas, e.g. 500,1000,2000")
+    report = bench(corpus, args.docs, args.workers, sizes, args.repeat,
+                   progress=lambda text: print(f"dragoman bench: {text}", file=sys.stderr))
+    print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return EXIT_OK
 
 

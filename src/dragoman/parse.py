@@ -16,9 +16,9 @@ from functools import cached_property
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
+from . import speedups
 from .errors import DragomanError
 from .schema import Block, CleanDocument
 
@@ -35,7 +35,7 @@ def load_nlp(model: str = "en_core_web_sm") -> Language:
         except OSError:
             continue
         _keep_prefixed_words(nlp)
-        _match_single_tokens_by_table(nlp)
+        speedups.install(nlp)
         return nlp
     raise DragomanError(
         f"No spaCy English pipeline found (tried {', '.join(names)}). "
@@ -55,76 +55,6 @@ def _keep_prefixed_words(nlp: Language) -> None:
         return PREFIXED_WORD.match(text) or (default(text) if default is not None else None)
 
     nlp.tokenizer.token_match = token_match
-
-
-def _match_single_tokens_by_table(nlp: Language) -> None:
-    """Make the attribute ruler (which maps tags to parts of speech and morphology, 179 patterns
-    run by spaCy's Matcher: about a tenth of the pipeline's time) match its one-token patterns by a
-    table lookup on the token's tag, lowercase form, dependency and whitespace flag, memoised, and
-    only its few longer patterns with a Matcher. The matches, their order and what they set are the
-    ruler's own, so every annotation is the same (checked token by token on the BBC corpus by
-    tests/test_names.py::test_the_table_matcher_gives_the_rulers_annotations); a ruler whose
-    patterns use other attributes or operators is left alone."""
-    if "attribute_ruler" not in nlp.pipe_names:
-        return
-    ruler = nlp.get_pipe("attribute_ruler")
-    single: list[tuple[int, int, dict]] = []  # (attribute id, match id, token spec)
-    longer = Matcher(nlp.vocab)
-    for attr_id, pattern in enumerate(ruler.patterns):
-        key = nlp.vocab.strings[str(attr_id)]
-        alternatives = pattern["patterns"]
-        if all(len(alt) == 1 for alt in alternatives):
-            for alt in alternatives:
-                spec = alt[0]
-                if not set(spec) <= _TABLE_KEYS or not all(
-                        not isinstance(v, dict) or set(v) <= {"IN", "NOT_IN", "REGEX"} for v in spec.values()):
-                    return
-                single.append((attr_id, key, spec))
-        else:
-            longer.add(key, alternatives)
-    # most one-token patterns name one tag: look at those of the token's tag and the others
-    by_tag: dict[str | None, list[tuple[int, int, dict]]] = {}
-    for a, m, spec in single:
-        by_tag.setdefault(spec["TAG"] if isinstance(spec.get("TAG"), str) else None, []).append((a, m, spec))
-    memo: dict[tuple, tuple[tuple[int, int], ...]] = {}
-
-    def match(doc: Doc):
-        matches = []
-        for t in doc:
-            k = (t.tag_, t.lower_, t.dep_, t.is_space)
-            found = memo.get(k)
-            if found is None:
-                found = memo[k] = tuple(sorted({(a, m) for a, m, spec in by_tag.get(k[0], []) + by_tag.get(None, [])
-                                                if _fits(spec, k)}))
-            matches.extend((a, m, t.i, t.i + 1) for a, m in found)
-        matches.extend((int(nlp.vocab.strings[m]), m, i, j) for m, i, j in longer(doc, allow_missing=True))
-        matches.sort()
-        return matches
-
-    ruler.match = match
-
-
-_TABLE_KEYS = {"TAG", "LOWER", "DEP", "IS_SPACE"}
-
-
-_KEY_INDEX = {"TAG": 0, "LOWER": 1, "DEP": 2, "IS_SPACE": 3}
-
-
-def _fits(spec: dict, key: tuple[str, str, str, bool]) -> bool:
-    for attr, want in spec.items():
-        have = key[_KEY_INDEX[attr]]
-        if attr in ("TAG", "DEP") and have == "":
-            return False  # a missing annotation matches nothing (the Matcher's allow_missing)
-        if isinstance(want, dict):
-            if "IN" in want and have not in want["IN"]:
-                return False
-            if "NOT_IN" in want and have in want["NOT_IN"]:
-                return False
-            if "REGEX" in want and not re.search(want["REGEX"], str(have)):
-                return False
-        elif have != want:
-            return False
-    return True
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ writes each batch to the store in one transaction, so an interrupted run loses a
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing as mp
 import sys
 from collections import deque
@@ -54,10 +55,12 @@ class Pipeline:
         self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
 
-        # The entity recogniser reads the sentences that may hold an event or name a quote's
-        # speaker, and those they refer back to (`parse.NameSelection`); `--all-names`: every one.
+        # The entity recogniser reads the sentences that may hold an event and have a word that may
+        # be a name, or that may name a quote's speaker, and those they refer back to
+        # (`parse.NameSelection`); `--all-names`: every sentence.
         self.names = None if settings.all_names else NameSelection(
-            needed=lambda sent: self.coder.has_trigger(sent) or quotes.may_name_speaker(sent),
+            needed=lambda sent: (self.coder.has_trigger(sent) and quotes.has_capitalised(sent))
+            or quotes.may_name_speaker(sent),
             refers=quotes.pronoun_speaker)
 
     def versions(self) -> dict[str, str]:
@@ -211,9 +214,34 @@ class PoolEngine:
 
 
 def _code_items(pipeline: Pipeline, items: list) -> list:
-    """Code the documents among `items`; rejections stay where they are."""
-    coded = iter(pipeline.code((d for d in items if isinstance(d, Document)), settle=False))
-    return [next(coded) if isinstance(d, Document) else d for d in items]
+    """Code the documents among `items`; rejections stay where they are. The words spaCy meets
+    in them are forgotten afterwards (a memory zone): its vocabulary would otherwise grow with
+    every new name and typo of the corpus. Coded documents hold no spaCy object."""
+    with pipeline.nlp.memory_zone():
+        coded = iter(pipeline.code((d for d in items if isinstance(d, Document)), settle=False))
+        out = [next(coded) if isinstance(d, Document) else d for d in items]
+    _give_back_memory()
+    return out
+
+
+def _give_back_memory() -> None:
+    """Return the memory freed by a batch to the system (glibc keeps freed blocks of numpy's
+    and thinc's arrays of every size, so a process's footprint would creep up with the corpus)."""
+    if _LIBC:
+        _LIBC[0].malloc_trim(0)
+
+
+def _load_libc() -> tuple:
+    if not sys.platform.startswith("linux"):
+        return ()
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        return (libc,) if hasattr(libc, "malloc_trim") else ()
+    except OSError:
+        return ()
+
+
+_LIBC = _load_libc()  # the C library, if it can give memory back; read once, never changed
 
 
 def make_engine(settings: Settings, pipeline: Pipeline | None = None):
@@ -236,9 +264,11 @@ def run(
     store,
     on_progress: Callable[[Progress], None] | None = None,
     pipeline: Pipeline | None = None,
+    engine=None,
 ) -> RunSummary:
-    """Code `inputs` into `store` (a `dragoman.store.Store`): the whole of `dragoman code`."""
-    engine = make_engine(settings, pipeline)
+    """Code `inputs` into `store` (a `dragoman.store.Store`): the whole of `dragoman code`. The
+    engine is made from `settings` unless one is given (it is then closed here too)."""
+    engine = engine or make_engine(settings, pipeline)
     try:
         return _run(inputs, settings, store, on_progress, engine)
     finally:
@@ -279,6 +309,7 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
             results = [settle_events(cd) for cd in link_batch(docs, memory)] if docs else []
             placed = across_documents(store, results)
             store.write(run_id, list(placed.coded), rejections, placement=placed)
+            _give_back_memory()
             in_flight.difference_update(cd.document.content_hash for cd in docs)
             results = placed.coded
             coded += len(results)

@@ -136,6 +136,11 @@ def may_name_speaker(sent: Span) -> bool:
     return any(_capitalised(t, sent.start) and not any(lo <= t.idx - base < hi for lo, hi in inside) for t in sent)
 
 
+def has_capitalised(sent: Span) -> bool:
+    """Whether a sentence has a word that may belong to a name (see `_capitalised`)."""
+    return any(_capitalised(t, sent.start) for t in sent)
+
+
 def _capitalised(t: Token, sent_start: int) -> bool:
     """A word that may belong to a name: capitalised (not only because it opens the sentence) or
     in capitals."""

@@ -188,6 +188,10 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# What the store's DuckDB may hold in memory; larger queries spill to a temporary file.
+MEMORY_LIMIT = "256MB"
+
+
 @dataclass(frozen=True)
 class StoreSummary:
     """Counts for a quick look at a store."""
@@ -218,7 +222,9 @@ class Store:
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
         try:
-            return duckdb.connect(str(self.path), read_only=self.read_only)
+            # DuckDB caches the file's blocks in memory up to its limit (80% of the machine by
+            # default): the cache would grow with the store. Beyond this it reads them again.
+            return duckdb.connect(str(self.path), read_only=self.read_only, config={"memory_limit": MEMORY_LIMIT})
         except duckdb.IOException as err:
             message = str(err)
             if "lock" in message.lower():
