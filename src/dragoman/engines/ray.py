@@ -5,7 +5,8 @@ rejections untouched, in input order. Writes nothing but temporary Parquet shard
 goes. What spans documents (actor linking, incidents, stories) and every store write stay in the
 driver (`pipeline.run`), so a run stores the same as with the local engine.
 
-The stream is coded in rounds of at most `ROUND` documents. For each round:
+The stream is coded in rounds of `ROUND_PER_WORKER` documents per worker, `ROUND_MAX` at most.
+For each round:
 
 1. the driver writes the round's documents to an input shard, `in.parquet`;
 2. Ray Data reads it in blocks of at most `batch_size` documents, and a pool of `workers` actors
@@ -48,7 +49,11 @@ from ..pipeline import Pipeline, _code_items, batches
 from ..schema import CodedDocument, Document, Rejection
 from ..settings import Settings
 
-ROUND = 1000  # documents per round: the driver holds at most two rounds and their results
+# Documents per round. Ray Data takes seconds to set a round up (ten on two cores: listing the
+# shard, starting the actors and loading their spaCy), so a round gives every worker minutes of
+# work; the bound is the driver's memory, which holds at most two rounds and their results.
+ROUND_PER_WORKER = 500
+ROUND_MAX = 2000
 INSTALL = "pip install 'dragoman[ray]'"
 
 
@@ -57,10 +62,13 @@ class RayEngine:
     `workers + 1` CPUs. `close()` stops a Ray it started or leaves a cluster it connected to; a Ray
     this process already ran is used and left as it was."""
 
-    def __init__(self, settings: Settings, round_size: int = ROUND):
+    def __init__(self, settings: Settings, round_size: int | None = None):
         self.ray = import_ray()
         self.settings = settings
-        self.round_size = round_size
+        self.round_size = round_size or min(ROUND_MAX, ROUND_PER_WORKER * settings.workers)
+        # Ray Data's Parquet reader starts 32 actors to read the files' footers (seconds of process
+        # starts on a small cluster); a round's input shard is one file, so one reader does
+        os.environ.setdefault("RAY_DATA_PARQUET_FOOTER_NUM_ACTORS", "1")
         self.started = not self.ray.is_initialized()
         if self.started:
             _init(self.ray, settings)
@@ -93,9 +101,12 @@ class RayEngine:
                 future.cancel()
 
     def close(self) -> None:
+        # Rounds not yet started never start; a running one (the run was stopped) fails at its
+        # next call to the Ray this engine leaves, and ends before the shards' folder goes.
         self.rounds.shutdown(wait=False, cancel_futures=True)
         if self.started:
             self.ray.shutdown()
+        self.rounds.shutdown(wait=True)
         # the rounds delete their folders; this removes those of a round that failed
         shutil.rmtree(self.root, ignore_errors=True)
 
@@ -168,6 +179,9 @@ def _dumps(record) -> bytes:
 
 def import_ray():
     """The `ray` module, with Ray Data and pyarrow; without them a `UsageError` that names the fix."""
+    # Ray would start a local Ray of its own when used after `ray.shutdown()` (by a round still
+    # running when a run is stopped); it reads this when it is first imported
+    os.environ.setdefault("RAY_ENABLE_AUTO_CONNECT", "0")
     try:
         import ray
         import ray.data
@@ -200,7 +214,7 @@ def _check_cpus(ray, workers: int) -> None:
     if cpus < workers + 1:
         fix = f"Use --workers {cpus - 1} or a larger cluster" if cpus > 1 else "Use a cluster with 2 CPUs or more"
         raise UsageError(f"the Ray cluster has {cpus} CPUs and --workers {workers} needs {workers + 1}: one for "
-                         f"each worker and one for Ray Data's reads. {fix}")
+                         f"each worker and one for Ray Data's reading of the shards. {fix}")
 
 
 def _worker_versions(ray, settings: Settings) -> dict[str, str]:
