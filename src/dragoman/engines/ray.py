@@ -198,8 +198,11 @@ def _init(ray, settings: Settings) -> None:
         try:
             ray.init(address=settings.ray_address, logging_level=logging.WARNING)
         except ConnectionError as err:
-            raise UsageError(f"--address {settings.ray_address}: no Ray cluster answers there ({err}). "
-                             "Start one with 'ray start --head' or check the address") from None
+            # Ray 2.60 connects to an address without a token unless told to, and a cluster that
+            # asks for one then looks like no cluster
+            raise UsageError(f"--address {settings.ray_address}: no Ray cluster answers there ({err}). Start one "
+                             "with 'ray start --head', check the address, or, if the cluster asks for a token, "
+                             "set RAY_AUTH_MODE=token") from None
         return
     # dragoman runs offline: a Ray it starts itself reports no usage statistics, unless asked to
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
