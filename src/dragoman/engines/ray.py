@@ -21,11 +21,11 @@ are in flight, so memory stays bounded whatever the size of the input.
 The shards are an internal format, not an export, and may change with any version: `seq` (the
 document's place in its round), `doc_id`, and `document` (input) or `coded` (output), a pickle of
 a `schema.Document` or a `schema.CodedDocument`. So the driver and every node must run the same
-dragoman (checked when the engine starts), and the shard folder (`Settings.ray_shards`, default the
+dragoman (one worker is checked when the engine starts), and the shard folder (`Settings.ray_shards`, default the
 system's temporary folder) must be one that every node reads and writes at the same path.
 
-Ray Data lists the input shard in a task that takes a CPU, so the cluster needs `workers + 1` CPUs
-(checked when the engine starts). Ray is imported only when the engine is built: dragoman without
+Ray Data lists the input shard and cuts it into blocks in tasks that take a CPU, so the cluster
+needs `workers + 1` CPUs (checked when the engine starts; with `workers` it would wait for ever). Ray is imported only when the engine is built: dragoman without
 the `ray` extra works, and `--engine ray` without it says how to install it.
 """
 
