@@ -1,7 +1,8 @@
 """Command line: a thin layer over the library. Data goes to stdout, messages to stderr.
 
-    dragoman code INPUT... [--db FILE] [--workers N] [--published YYYY-MM-DD] [--meta FILE]
-                           [--actors FILE] [--json-field NAME=FIELD] [--all-names] [--quiet]
+    dragoman code INPUT... [--db FILE] [--workers N] [--engine {local,ray}] [--address ADDR] [--shards DIR]
+                           [--published YYYY-MM-DD] [--meta FILE] [--actors FILE] [--json-field NAME=FIELD]
+                           [--all-names] [--quiet]
     dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman bench [--docs N] [--workers N] [--corpus FILE] [--sizes N,N,...] [--repeat N] [--json]
@@ -60,7 +61,17 @@ def _parser() -> argparse.ArgumentParser:
                        description="Code news articles (files, folders, or - for stdin) into the event store.")
     c.add_argument("inputs", nargs="+", metavar="INPUT", help="a file, a folder (recursive) or - for stdin")
     _db_option(c)
-    c.add_argument("--workers", type=_positive_int, default=1, help="worker processes (default 1)")
+    c.add_argument("--workers", type=_positive_int, default=1,
+                   help="worker processes, or with --engine ray the Ray actors, each with its own spaCy (default 1)")
+    c.add_argument("--engine", choices=("local", "ray"), default="local",
+                   help="where documents are coded: local (this machine, default) or ray (a Ray cluster; "
+                        "needs pip install 'dragoman[ray]'). Incidents, stories and the store stay here")
+    c.add_argument("--address", metavar="ADDR",
+                   help="with --engine ray: a running Ray cluster, e.g. 127.0.0.1:6379 or ray://HOST:10001 "
+                        "(default: start a local Ray with --workers + 1 CPUs)")
+    c.add_argument("--shards", type=Path, metavar="DIR",
+                   help="with --engine ray: where the temporary Parquet shards go, a folder every node of the "
+                        "cluster shares at the same path (default: the system's temporary folder)")
     c.add_argument("--published", type=_iso_date, help="publication date for documents that carry none (YYYY-MM-DD)")
     c.add_argument("--meta", type=Path, help="JSONL file of metadata (file or id, published, title, outlet, url) for text files")
     c.add_argument("--actors", type=Path, metavar="FILE",
@@ -150,8 +161,18 @@ def cmd_code(args: argparse.Namespace) -> int:
         from .actors import ActorDictionary
 
         ActorDictionary.load(args.actors)  # a wrong file stops here, before anything is coded
-    settings = Settings(db=args.db, workers=args.workers, published=args.published, meta=args.meta,
-                        quiet=args.quiet, json_fields=tuple(fields), actors=args.actors, all_names=args.all_names)
+    if args.engine != "ray" and (args.address is not None or args.shards is not None):
+        raise UsageError(f"{'--address' if args.address is not None else '--shards'} is an option of the Ray "
+                         "engine. Add --engine ray")
+    if args.engine == "ray":
+        from .engines.ray import import_ray
+
+        import_ray()  # a missing extra stops here, before the store is made
+    if args.shards is not None and not args.shards.is_dir():
+        raise InputError(str(args.shards), "no such folder", "Create it, or leave out --shards")
+    settings = Settings(db=args.db, workers=args.workers, engine=args.engine, ray_address=args.address,
+                        ray_shards=args.shards, published=args.published, meta=args.meta, quiet=args.quiet,
+                        json_fields=tuple(fields), actors=args.actors, all_names=args.all_names)
     started = time.monotonic()
     bars = []  # the progress bar, made once a run has lasted a second (short runs stay quiet)
 

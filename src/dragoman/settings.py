@@ -15,6 +15,9 @@ class Settings:
     workers: int = 1
     engine: str = "local"  # local (this machine: `workers` processes) | ray (a Ray cluster, `ray_address`)
     ray_address: str | None = None  # --address: a running Ray cluster; None starts a local one
+    # --shards: where the Ray engine keeps its temporary Parquet shards; on a cluster of several
+    # machines a folder every node reads and writes at the same path. None: the system's temp folder
+    ray_shards: Path | None = None
     batch_size: int = 32  # documents per parse batch and per store transaction
     published: str | None = None  # --published: fallback publication date (YYYY-MM-DD)
     meta: Path | None = None  # --meta: JSONL sidecar with metadata for text files

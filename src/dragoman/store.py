@@ -1,4 +1,5 @@
-"""The event store: one DuckDB file. The only module that imports duckdb or writes Parquet.
+"""The event store: one DuckDB file. The only module that imports duckdb or writes Parquet (but for
+the Ray engine's temporary shards, `engines/ray.py`).
 
 Reads `CodedDocument`s, `Rejection`s and run records; returns typed records (`Event`, `Quote`,
 `Document`) rebuilt from rows, plain rows for export, and a `StoreSummary`. Each `write()` is one
