@@ -69,3 +69,20 @@ def test_peak_memory_sees_a_child_process():
         time.sleep(1.2)
         child.wait()
     assert mem.peak_mb > 300
+
+
+def test_bench_refuses_sizes_larger_than_the_corpus(tmp_path):
+    corpus = _corpus(tmp_path / "c.jsonl", 2)
+    r = subprocess.run([sys.executable, "-m", "dragoman", "bench", "--corpus", str(corpus), "--docs", "2",
+                        "--sizes", "1,5"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2
+    assert "has 2 articles, fewer than 5" in r.stderr
+
+
+def test_the_sample_mixes_categories():
+    from dragoman.bench import sample
+
+    articles = [{"id": f"{c}-{i}", "category": c} for c in ("business", "politics", "sport") for i in range(100)]
+    first = sample(articles)[:30]
+    assert {a["category"] for a in first} == {"business", "politics", "sport"}
+    assert sample(articles) == sample(articles)  # a fixed order: runs compare

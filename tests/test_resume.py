@@ -2,11 +2,15 @@
 
 Real subprocesses (`dragoman code`), a real DuckDB file, SIGKILL: each batch of documents is
 written in one transaction, so after a kill the store holds whole batches only, and the same
-command again codes the rest and skips what is there."""
+command again codes the rest and skips what is there. One kill is placed by the store's test hook
+(`DRAGOMAN_TEST_KILL_IN_WRITE=N`: inside the Nth batch's transaction, before its commit), the
+other lands whenever the clock says."""
 
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import random
 import re
 import signal
@@ -42,9 +46,9 @@ def uninterrupted(corpus, tmp_path_factory) -> Path:
     return db
 
 
-def code(corpus: Path, db: Path, *extra: str) -> subprocess.CompletedProcess:
+def code(corpus: Path, db: Path, *extra: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "dragoman", "code", str(corpus), "--db", str(db), *extra],
-                          capture_output=True, text=True, timeout=600)
+                          capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})})
 
 
 def code_and_kill(corpus: Path, db: Path, after_docs: int, delay: float, *extra: str) -> None:
@@ -62,7 +66,7 @@ def code_and_kill(corpus: Path, db: Path, after_docs: int, delay: float, *extra:
                 reached.set()
                 return
             buf = (buf + ch)[-200:]
-            counts = re.findall(r"(\d+) docs", buf)
+            counts = re.findall(r"(\d+) docs \[", buf)  # the count, not the rate ("12.5 docs/s")
             if counts and int(counts[-1]) >= after_docs:
                 reached.set()
 
@@ -100,15 +104,17 @@ def check_whole(db: Path) -> None:
 @pytest.mark.parametrize("workers", ["1", "2"])
 def test_killed_runs_resume_with_exactly_the_missing_documents(corpus, uninterrupted, tmp_path, workers):
     db = tmp_path / "store.duckdb"
-    rng = random.Random(int(workers))
-    stored = 0
-    for after in (1, 64):  # kill twice: during the first batches, and later
-        code_and_kill(corpus, db, after, rng.uniform(0.0, 0.8), "--workers", workers)
-        now = table(db, "select count(*) from documents")[0][0] if db.exists() else 0
-        assert now >= stored  # what was committed stays
-        assert now % 32 == 0 or now == N  # whole batches only (32 documents a transaction)
-        stored = now
-    assert stored < N, "the kills came too late to test anything"
+    # 1. killed inside the second batch's transaction (rows inserted, not committed): the first
+    #    batch stays, nothing of the second
+    r = code(corpus, db, "--workers", workers, env={"DRAGOMAN_TEST_KILL_IN_WRITE": "2"})
+    assert r.returncode == -signal.SIGKILL
+    assert table(db, "select count(*) from documents")[0][0] == 32
+    assert table(db, "select count(*) from events where doc_id not in (select doc_id from documents)")[0][0] == 0
+    # 2. run again, killed at some moment after a few more batches
+    code_and_kill(corpus, db, 96, random.Random(int(workers)).uniform(0.0, 0.8), "--workers", workers)
+    stored = table(db, "select count(*) from documents")[0][0]
+    assert stored >= 32 and (stored % 32 == 0 or stored == N)  # whole batches only
+    # 3. the same command again codes exactly what is missing
     r = code(corpus, db, "--workers", workers)
     assert r.returncode == 0, r.stderr
     assert summary_counts(r.stderr) == (N - stored, stored)
@@ -119,3 +125,20 @@ def test_killed_runs_resume_with_exactly_the_missing_documents(corpus, uninterru
     assert table(db, key) == table(uninterrupted, key)
     again = code(corpus, db)
     assert summary_counts(again.stderr) == (0, N)
+
+
+def test_an_id_reused_for_other_text_in_one_run_is_kept_apart_with_workers(corpus, tmp_path):
+    """Workers hold several batches before the first is written: an id seen there is not yet in
+    the store, and the second text under it must still get its own id, not fail the batch."""
+    lines = corpus.read_text(encoding="utf-8").splitlines()[:40]
+    records = [json.loads(line) for line in lines]
+    records[33]["id"] = records[0]["id"]  # same id, other text, in another batch
+    path = tmp_path / "reused.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    r = code(path, db, "--workers", "2")
+    assert r.returncode == 0, r.stderr
+    ids = {row[0] for row in table(db, "select doc_id from documents")}
+    assert len(ids) == 40
+    first = records[0]["id"]
+    assert first in ids and any(i.startswith(first + "~") for i in ids)

@@ -14,7 +14,7 @@ import json
 import pytest
 
 from dragoman.dates import redate
-from dragoman.schema import Event, EventDate, StoryDocument
+from dragoman.schema import CodedDocument, Event, EventDate, StoryDocument
 from dragoman.settings import Settings
 from dragoman.store import Store
 from dragoman.stories import assign, story_id, terms_of
@@ -236,10 +236,10 @@ def test_seed_reports_of_the_visit_share_a_story_and_the_reply_does_not(coded_st
 
 # -- a real store, documents made by hand (no model) --------------------------------------------------
 
-def _coded(doc_id: str, text: str, published: str | None, people=()) -> "CodedDocument":
+def _coded(doc_id: str, text: str, published: str | None, people=()) -> CodedDocument:
     import hashlib
 
-    from dragoman.schema import Actor, Block, CodedDocument, Document, Mention
+    from dragoman.schema import Actor, Block, Document, Mention
 
     document = Document(doc_id, text, hashlib.sha256(text.encode()).hexdigest(), title=f"About {doc_id}",
                         published=published, date_source="metadata" if published else "none", outlet=f"Outlet {doc_id}")

@@ -1,8 +1,8 @@
 """`dragoman bench`: speed and memory of the whole pipeline against bare spaCy, on real news.
 
 Reads: a JSONL corpus of articles (`text` field; by default the 2,095 BBC articles shipped in
-`bench/bbc.jsonl.gz` of the source tree). Writes: nothing but a temporary store, and the figures
-(a table, or JSON with `--json`).
+`bench/bbc.jsonl.gz` of the source tree), taken in a fixed random order so that the first N mix
+its categories. Writes: nothing but a temporary store, and the figures (a table, or JSON).
 
 Each measurement runs in a fresh Python process (`python -m dragoman.bench --one ...`), so that
 its peak memory is its own; a thread samples the memory of the process and its workers (the sum
@@ -25,6 +25,7 @@ import argparse
 import gzip
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -39,6 +40,7 @@ TARGET_SCALING = 1.8  # two workers at least 1.8 times one
 TARGET_MEMORY_MB = 1536  # peak memory at most 1.5 GB
 FLAT = 1.15  # peak memory of the largest corpus at most 15% above the smallest's
 SPACY_BATCH = 32
+SEED = 7  # the order in which articles are taken (`sample`)
 
 
 @dataclass(frozen=True)
@@ -65,16 +67,25 @@ def default_corpus() -> Path | None:
     return None
 
 
-def read_corpus(path: Path, n: int) -> list[dict]:
+def read_corpus(path: Path, n: int | None = None) -> list[dict]:
+    """The articles of a JSONL file, the first `n` (all when None)."""
     opener = gzip.open if path.suffix == ".gz" else open
     out = []
     with opener(path, "rt", encoding="utf-8") as f:
         for line in f:
             if line.strip():
                 out.append(json.loads(line))
-                if len(out) >= n:
+                if n is not None and len(out) >= n:
                     break
     return out
+
+
+def sample(articles: list[dict], seed: int = SEED) -> list[dict]:
+    """The articles in a fixed random order: any first N mix the corpus's categories (the BBC file
+    is sorted by category, and politics takes longer per article than business)."""
+    shuffled = list(articles)
+    random.Random(seed).shuffle(shuffled)
+    return shuffled
 
 
 # -- memory --------------------------------------------------------------------------------------
@@ -122,18 +133,19 @@ class PeakMemory:
             self._stop.wait(self.every)
 
     def __enter__(self) -> "PeakMemory":
-        if not os.path.isdir("/proc"):
-            import resource
-
-            self.peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            return self
-        self._thread.start()
+        if os.path.isdir("/proc"):
+            self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         if self._thread.is_alive():
             self._stop.set()
             self._thread.join()
+        else:  # no /proc: the largest of this process and of its largest child, at the end
+            import resource
+
+            self.peak_kb = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
     @property
     def peak_mb(self) -> float:
@@ -168,8 +180,8 @@ def _spacy_worker_init() -> None:
     _SPACY.append(_load_spacy())
 
 
-def _spacy_worker(texts: list[str]) -> tuple[int, int]:
-    return _count(_SPACY[0].pipe(texts, batch_size=SPACY_BATCH))
+def _spacy_worker(texts: list[str]) -> int:
+    return sum(1 for _ in _SPACY[0].pipe(texts, batch_size=SPACY_BATCH))
 
 
 def _worker_pid(_: object) -> int:
@@ -181,7 +193,9 @@ def _wait_for_workers(pool, workers: int, timeout: float = 300.0) -> None:
     """Return once every worker has loaded its model (each has taken a task)."""
     seen: set[int] = set()
     end = time.monotonic() + timeout
-    while len(seen) < workers and time.monotonic() < end:
+    while len(seen) < workers:
+        if time.monotonic() > end:
+            raise RuntimeError(f"only {len(seen)} of {workers} workers started in {timeout:.0f} s")
         seen |= set(pool.map(_worker_pid, range(2 * workers), chunksize=1))
 
 
@@ -190,18 +204,21 @@ def measure_spacy(texts: list[str], workers: int) -> Measure:
 
     with PeakMemory() as mem:
         started = time.perf_counter()
+        sentences = words = 0
         if workers == 1:
             nlp = _load_spacy()
             loaded = time.perf_counter()
-            sentences, words = _count(nlp.pipe(texts, batch_size=SPACY_BATCH))
+            docs = list(nlp.pipe(texts, batch_size=SPACY_BATCH))
+            done = time.perf_counter()
+            sentences, words = _count(docs)  # counted after the clock stopped
         else:
             with mp.get_context("fork").Pool(workers, initializer=_spacy_worker_init) as pool:
                 _wait_for_workers(pool, workers)
                 loaded = time.perf_counter()
                 parts = [texts[i : i + SPACY_BATCH] for i in range(0, len(texts), SPACY_BATCH)]
-                counts = list(pool.imap(_spacy_worker, parts))
-                sentences, words = sum(c[0] for c in counts), sum(c[1] for c in counts)
-        done = time.perf_counter()
+                n = sum(pool.imap(_spacy_worker, parts))
+                done = time.perf_counter()
+            assert n == len(texts)
     return Measure("spacy", workers, len(texts), done - loaded, loaded - started, mem.peak_mb, sentences, words)
 
 
@@ -275,9 +292,12 @@ def _one(what: str, corpus: Path, workers: int, docs: int) -> Measure:
 
 def bench(corpus: Path, docs: int, workers: int, sizes: tuple[int, ...], repeat: int = 1,
           progress=lambda text: None) -> Report:
-    articles = read_corpus(corpus, max([docs, *sizes]))
-    if len(articles) < docs:
-        raise ValueError(f"{corpus} has {len(articles)} articles, fewer than --docs {docs}")
+    articles = sample(read_corpus(corpus))
+    too_many = [n for n in (docs, *sizes) if n > len(articles)]
+    if too_many:
+        raise ValueError(f"{corpus} has {len(articles)} articles, fewer than {too_many[0]} "
+                         "(--docs and --sizes must not ask for more)")
+    sizes = tuple(sorted(set(sizes)))
     with tempfile.TemporaryDirectory(prefix="dragoman-bench-") as tmp:
         def subset(n: int) -> Path:
             path = Path(tmp) / f"corpus-{n}.jsonl"
@@ -295,10 +315,12 @@ def bench(corpus: Path, docs: int, workers: int, sizes: tuple[int, ...], repeat:
                     measures.append(_one(what, subset(docs), w, docs))
         memory = []
         for n in sizes:
-            if n > len(articles):
-                continue
             progress(f"dragoman on {workers} worker(s), {n} documents (memory)")
             memory.append((n, _one("dragoman", subset(n), workers, n).peak_mb))
+    short = [m for m in measures if m.docs != docs]
+    if short:  # rates divide by `docs`: every article must have been coded
+        raise RuntimeError(f"{short[0].what} coded {short[0].docs} of {docs} articles (duplicates or rejections "
+                           "in the corpus?); give a corpus whose articles all code")
     first = next(m for m in measures if m.what == "spacy")
     return Report(str(corpus), docs, first.sentences, first.words, workers, os.cpu_count() or 1,
                   tuple(measures), tuple(memory))

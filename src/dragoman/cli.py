@@ -293,8 +293,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         sizes = tuple(iter_sizes(args.sizes))
     except ValueError:
         raise UsageError(f"--sizes {args.sizes!r}: expected numbers separated by commas, e.g. 500,1000,2000")
-    report = bench(corpus, args.docs, args.workers, sizes, args.repeat,
-                   progress=lambda text: print(f"dragoman bench: {text}", file=sys.stderr))
+    try:
+        report = bench(corpus, args.docs, args.workers, sizes, args.repeat,
+                       progress=lambda text: print(f"dragoman bench: {text}", file=sys.stderr))
+    except ValueError as err:
+        raise UsageError(str(err)) from err
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
     return EXIT_OK
 

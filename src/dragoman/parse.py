@@ -209,7 +209,11 @@ def recognise_names(ner, documents: list[list[Doc]], names: NameSelection) -> No
 def _referred(sents: list[Span], chosen: list[bool], found: list[Span], names: NameSelection) -> list[Span]:
     """The sentences of one document, not chosen, that the chosen ones refer back to."""
     docs = {id(s.doc) for s in sents}
-    surnames = {_surname(e[-1]) for e in found if e.label_ == "PERSON" and id(e.doc) in docs}
+    found = [e for e in found if id(e.doc) in docs]
+    surnames = {_surname(e[-1]) for e in found if e.label_ == "PERSON"}
+    # a one-word name read alone is often labelled an organisation or place ("said Springsteen"):
+    # it may be the surname of a person named in full before ("Singer Bruce Springsteen")
+    single = {_surname(e[0]) for e in found if len(e) == 1 and e[0].pos_ == "PROPN" and e.label_ != "PERSON"}
     more: set[int] = set()
     for k, sent in enumerate(sents):
         if (chosen[k] or names.refers(sent)) and any(
@@ -217,7 +221,9 @@ def _referred(sents: list[Span], chosen: list[bool], found: list[Span], names: N
             back = next((j for j in range(k - 1, -1, -1) if any(t.pos_ == "PROPN" for t in sents[j])), None)
             if back is not None and not chosen[back]:
                 more.add(back)
-        if not chosen[k] and surnames and any(t.pos_ == "PROPN" and _surname(t) in surnames for t in sent):
+        if not chosen[k] and any(t.pos_ == "PROPN" and (_surname(t) in surnames or (
+                _surname(t) in single and t.i > sent.start and t.nbor(-1).pos_ == "PROPN"
+                and t.nbor(-1).is_title)) for t in sent):
             more.add(k)
     return [sents[k] for k in sorted(more)]
 

@@ -218,8 +218,9 @@ def _code_items(pipeline: Pipeline, items: list) -> list:
     in them are forgotten afterwards (a memory zone): its vocabulary would otherwise grow with
     every new name and typo of the corpus. Coded documents hold no spaCy object."""
     with pipeline.nlp.memory_zone():
-        coded = iter(pipeline.code((d for d in items if isinstance(d, Document)), settle=False))
+        coded = pipeline.code((d for d in items if isinstance(d, Document)), settle=False)
         out = [next(coded) if isinstance(d, Document) else d for d in items]
+        coded.close()  # spaCy's batch generators end inside the zone
     _give_back_memory()
     return out
 
@@ -279,8 +280,10 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
     run_id = store.start_run(list(inputs), _settings_summary(settings), engine.versions())
     coded = skipped = rejected = n_events = 0
     by_reason: dict[str, int] = {}
-    # content read in this run and not yet written: a second copy of it is skipped like a stored one
+    # content and ids read in this run and not yet written (engines hold several batches): a second
+    # copy of the content is skipped like a stored one, another content under the id is renamed
     in_flight: set[str] = set()
+    ids_in_flight: dict[str, str] = {}
 
     def fresh() -> Iterator[Document | Rejection]:
         nonlocal skipped
@@ -292,10 +295,11 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
                 skipped += 1
                 continue
             in_flight.add(item.content_hash)
-            other = store.hash_of(item.doc_id)
+            other = ids_in_flight.get(item.doc_id) or store.hash_of(item.doc_id)
             if other is not None and other != item.content_hash:
                 # The same id with other content: kept under a distinct id, never overwritten.
                 item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
+            ids_in_flight[item.doc_id] = item.content_hash
             yield item
 
     # People the store already knows resolve bare names in the new documents (actors/link.py).
@@ -311,6 +315,8 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
             store.write(run_id, list(placed.coded), rejections, placement=placed)
             _give_back_memory()
             in_flight.difference_update(cd.document.content_hash for cd in docs)
+            for cd in docs:
+                ids_in_flight.pop(cd.document.doc_id, None)
             results = placed.coded
             coded += len(results)
             n_events += sum(len(r.events) for r in results)

@@ -28,6 +28,9 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 _KEYS = ("TAG", "LOWER", "DEP", "IS_SPACE")
+# Lemmas remembered at most (about 20 MB, with spaCy's own cache of the same words): a long run
+# meets ever new names and numbers, so both caches are emptied when full.
+LEMMA_MEMO = 100_000
 _OPERATORS = {"IN", "NOT_IN", "REGEX"}
 
 
@@ -94,9 +97,7 @@ def _fits(spec: dict, key: tuple) -> bool:
     """Whether a one-token pattern matches a token with `key` = (tag, lowercase form or None for
     one no pattern names, dependency, is_space)."""
     for attr, want in spec.items():
-        have = key[_KEYS.index(attr)]
-        if attr in ("TAG", "DEP") and have == "":
-            return False  # a missing annotation matches nothing (the Matcher's allow_missing)
+        have = key[_KEYS.index(attr)]  # a missing tag or dependency is "", as the Matcher reads it
         if isinstance(want, dict):
             if "IN" in want and have not in want["IN"]:
                 return False
@@ -128,6 +129,9 @@ def _array_lemmatizer(nlp: Language, lemmatizer) -> None:
             k = (orth, pos, morph)
             found = memo.get(k)
             if found is None:
+                if len(memo) >= LEMMA_MEMO:  # names and numbers keep coming: start again
+                    memo.clear()
+                    lemmatizer.cache.clear()
                 found = memo[k] = lemmatizer.lemmatize(doc[i])[0]
             lemmas[i] = strings.add(found)
         doc.from_array([LEMMA], lemmas.reshape(-1, 1).astype(numpy.uint64))

@@ -49,6 +49,8 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
 from __future__ import annotations
 
 import json
+import os
+import signal
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -211,6 +213,7 @@ class Store:
     def __init__(self, path: str | Path, *, read_only: bool = False):
         self.path = Path(path)
         self.read_only = read_only
+        self._writes = 0  # batches written by this connection (for the test hook in `write`)
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store. Code some articles first: "
                              f"dragoman code INPUT --db {self.path}")
@@ -376,6 +379,10 @@ class Store:
                 self._insert("blocks", [(cd.document.doc_id, b.start, b.end, b.kind, b.reason)
                                         for cd in fresh for b in cd.blocks])
                 self._insert("events", [_event_row(e, run_id, incident_of) for cd in fresh for e in cd.events])
+                self._writes += 1
+                if os.environ.get("DRAGOMAN_TEST_KILL_IN_WRITE") == str(self._writes):
+                    # a test hook (tests/test_resume.py): die here, the transaction half done
+                    os.kill(os.getpid(), signal.SIGKILL)
                 self._redate(placement, incident_of)
                 if incidents or placement.dropped:
                     self._con.execute("DELETE FROM incidents WHERE incident_id IN (SELECT unnest(?::VARCHAR[]))",
