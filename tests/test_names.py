@@ -108,6 +108,7 @@ def test_the_table_matcher_gives_the_rulers_annotations(pipeline):
     stock.tokenizer = pipeline.nlp.tokenizer  # the same words
     ruler = pipeline.nlp.get_pipe("attribute_ruler")
     assert "match" in vars(ruler)  # the table matcher is installed
+    assert "pipe" in vars(pipeline.nlp.get_pipe("lemmatizer"))  # and the array lemmatizer
     texts = [p for folder in (SEEDS / "docs", DEV / "docs") for d in _coded_texts(folder) for p in d.split("\n\n")]
     n = 0
     for a, b in zip(stock.pipe(texts, disable=["ner"]), pipeline.nlp.pipe(texts, disable=["ner"])):

@@ -114,9 +114,10 @@ class NameSelection:
     `needed`: sentences whose names matter (they may hold an event or name a quote's speaker).
     `refers`: other sentences whose personal pronoun matters (a pronoun that may be a speaker).
     Besides these, the recogniser reads the sentences they refer back to: one holding the surname
-    of a person found, and, for a sentence with a personal pronoun, the closest sentence before it
-    that has a proper noun (where the person "he" stands for was named, often with a title that
-    gives the country)."""
+    of a person found (or, after a full name, a one-word name it labelled otherwise: "said
+    Springsteen" read alone may come out an organisation), and, for a sentence with a personal
+    pronoun, the closest sentence before it that has a proper noun (where the person "he" stands
+    for was named, often with a title that gives the country)."""
 
     needed: Callable[[Span], bool]
     refers: Callable[[Span], bool] = lambda sent: False
