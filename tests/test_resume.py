@@ -142,3 +142,41 @@ def test_an_id_reused_for_other_text_in_one_run_is_kept_apart_with_workers(corpu
     assert len(ids) == 40
     first = records[0]["id"]
     assert first in ids and any(i.startswith(first + "~") for i in ids)
+
+
+def test_copies_and_reused_ids_near_batches_being_written(corpus, tmp_path):
+    """Inputs are checked against the store a batch at a time while workers write earlier
+    batches: a copy of a document, or its id with other text, that comes just after the
+    original was written must still be seen (skipped; renamed), whatever the batch boundaries."""
+    from dragoman.pipeline import run
+    from dragoman.settings import Settings
+    from dragoman.store import Store
+
+    originals = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines()[:N]]
+    originals = [{"id": f"d{i}", "text": r["text"][:400]} for i, r in enumerate(originals)]
+    records, copies, reused, n = [], 0, 0, 100
+    pick = random.Random(3)
+    for i, r in enumerate(originals[:n]):
+        records.append(r)
+        # some documents come alone, others with a copy of, or another text under the id of, one
+        # 4 to 8 documents back: before, while and after its batch is written
+        for _ in range(pick.choice((0, 1, 1, 2))):
+            back = i - pick.randint(4, 8)
+            if back < 0:
+                continue
+            if pick.random() < 0.5:
+                records.append({"id": f"copy{len(records)}", "text": originals[back]["text"]})
+                copies += 1
+            else:
+                records.append({"id": originals[back]["id"], "text": originals[n + reused]["text"]})
+                reused += 1
+    path = tmp_path / "near.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    db = tmp_path / "near.duckdb"
+    with Store(db) as store:
+        summary = run([str(path)], Settings(db=db, workers=2, batch_size=2, quiet=True), store)
+    ids = {row[0] for row in table(db, "select doc_id from documents")}
+    assert summary.coded == len(ids) == n + reused
+    assert summary.skipped == copies
+    assert {f"d{i}" for i in range(n)} <= ids
+    assert sum(1 for i in ids if "~" in i) == reused

@@ -284,23 +284,34 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
     # copy of the content is skipped like a stored one, another content under the id is renamed
     in_flight: set[str] = set()
     ids_in_flight: dict[str, str] = {}
+    # written since `fresh` last asked the store about the inputs it holds: the store's answers
+    # predate them
+    written: set[str] = set()
+    written_ids: dict[str, str] = {}
 
     def fresh() -> Iterator[Document | Rejection]:
         nonlocal skipped
-        for item in iter_inputs(inputs, settings):
-            if isinstance(item, Rejection):
+        for chunk in batches(iter_inputs(inputs, settings), settings.batch_size):
+            docs = [d for d in chunk if isinstance(d, Document)]
+            written.clear()
+            written_ids.clear()
+            stored = store.stored_hashes([d.content_hash for d in docs])  # one query per chunk
+            stored_ids = store.hashes_of([d.doc_id for d in docs])
+            for item in chunk:
+                if isinstance(item, Rejection):
+                    yield item
+                    continue
+                if item.content_hash in in_flight or item.content_hash in written or item.content_hash in stored:
+                    skipped += 1
+                    continue
+                in_flight.add(item.content_hash)
+                other = (ids_in_flight.get(item.doc_id) or written_ids.get(item.doc_id)
+                         or stored_ids.get(item.doc_id))
+                if other is not None and other != item.content_hash:
+                    # The same id with other content: kept under a distinct id, never overwritten.
+                    item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
+                ids_in_flight[item.doc_id] = item.content_hash
                 yield item
-                continue
-            if item.content_hash in in_flight or store.known_hash(item.content_hash):
-                skipped += 1
-                continue
-            in_flight.add(item.content_hash)
-            other = ids_in_flight.get(item.doc_id) or store.hash_of(item.doc_id)
-            if other is not None and other != item.content_hash:
-                # The same id with other content: kept under a distinct id, never overwritten.
-                item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
-            ids_in_flight[item.doc_id] = item.content_hash
-            yield item
 
     # People the store already knows resolve bare names in the new documents (actors/link.py).
     memory = ActorMemory(store.known_people())
@@ -314,9 +325,11 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
             placed = across_documents(store, results)
             store.write(run_id, list(placed.coded), rejections, placement=placed)
             _give_back_memory()
-            in_flight.difference_update(cd.document.content_hash for cd in docs)
             for cd in docs:
+                in_flight.discard(cd.document.content_hash)
+                written.add(cd.document.content_hash)
                 ids_in_flight.pop(cd.document.doc_id, None)
+                written_ids[cd.document.doc_id] = cd.document.content_hash
             results = placed.coded
             coded += len(results)
             n_events += sum(len(r.events) for r in results)

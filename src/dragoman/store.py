@@ -352,6 +352,22 @@ class Store:
         row = self._first("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id])
         return row[0] if row else None
 
+    def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
+        """Those of `content_hashes` already stored (one query for many documents)."""
+        if not content_hashes:
+            return set()
+        rows = self._con.execute("SELECT content_hash FROM documents WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))",
+                                 [list(content_hashes)]).fetchall()
+        return {r[0] for r in rows}
+
+    def hashes_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The content hash stored under each of `doc_ids` that is stored."""
+        if not doc_ids:
+            return {}
+        rows = self._con.execute("SELECT doc_id, content_hash FROM documents WHERE doc_id IN (SELECT unnest(?::VARCHAR[]))",
+                                 [list(doc_ids)]).fetchall()
+        return dict(rows)
+
     def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = (),
               placement: Placement | None = None) -> int:
         """Store a batch of coded documents and rejections in ONE transaction (all or nothing), with
@@ -367,9 +383,7 @@ class Store:
         try:
             with self._transaction():
                 hashes = [cd.document.content_hash for cd in coded]
-                stored = {row[0] for row in self._con.execute(
-                    "SELECT content_hash FROM documents WHERE content_hash IN (SELECT unnest(?::VARCHAR[]))",
-                    [hashes]).fetchall()}
+                stored = self.stored_hashes(hashes)
                 fresh: list[CodedDocument] = []
                 for cd in coded:
                     if cd.document.content_hash not in stored:

@@ -37,9 +37,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from itertools import chain
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.metrics.pairwise import cosine_similarity
@@ -166,12 +168,11 @@ def _span(d: StoryDocument) -> tuple[date, date] | None:
 def _similarities(terms: Sequence[Sequence[tuple[int, int]]], first_new: int):
     """Cosine similarity of the TF-IDF vectors of the documents from `first_new` on (rows) with
     every document (columns); the idf is counted over all of them."""
-    indptr, indices, counts = [0], [], []
-    for row in terms:
-        indices.extend(t for t, _ in row)
-        counts.extend(c for _, c in row)
-        indptr.append(len(indices))
-    matrix = csr_matrix((counts, indices, indptr), shape=(len(terms), N_FEATURES), dtype=float)
+    indptr = np.zeros(len(terms) + 1, dtype=np.int64)
+    np.cumsum([len(row) for row in terms], out=indptr[1:])
+    pairs = np.fromiter(chain.from_iterable(chain.from_iterable(terms)), dtype=np.int64,
+                        count=2 * int(indptr[-1])).reshape(-1, 2)  # (term, count) rows
+    matrix = csr_matrix((pairs[:, 1].astype(float), pairs[:, 0], indptr), shape=(len(terms), N_FEATURES))
     tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(matrix)
     return cosine_similarity(tfidf[first_new:], tfidf)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 
 import charset_normalizer
 
@@ -13,6 +14,7 @@ BINARY = ("binary content, not text", "Check that the file is an article in text
 _UNDECODABLE = ("the text encoding could not be recognised", "Convert the file to UTF-8 (e.g. with iconv)")
 _TYPOGRAPHIC = frozenset("“”‘’–—…•€™°£«»\xa0")
 _CONTROL_SHARE = 0.01  # more control characters than this and it is not text
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f]")  # below space, other than \t \n \v \f \r
 
 
 def decode_bytes(data: bytes, name: str, record: str | None = None) -> str:
@@ -30,7 +32,7 @@ def decode_bytes(data: bytes, name: str, record: str | None = None) -> str:
             text = _detected(data, name, record)
     if not text.strip():
         raise InputError(name, *EMPTY, record=record)
-    controls = sum(1 for c in text if ord(c) < 32 and c not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(text))
     if controls > _CONTROL_SHARE * len(text):
         raise InputError(name, *BINARY, record=record)
     return text
