@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
+import threading
 import sys
 import time
 from dataclasses import replace
@@ -332,7 +333,9 @@ def test_a_store_in_use_by_another_process_gives_a_clear_error(db, read_only):
         assert holder.stdout.readline().strip() == "ready"
         with pytest.raises(StoreError) as err:
             Store(db, read_only=read_only)
-        assert str(err.value) == (f"{db} is in use by another dragoman process. Wait for it to finish, "
+        # a writer is stopped by the writer's lock file, a reader by DuckDB's lock on the store
+        what = "in use by" if read_only else "being written by"
+        assert str(err.value) == (f"{db} is {what} another dragoman process. Wait for it to finish, "
                                   "or use another --db FILE")
     finally:
         holder.stdin.close()
@@ -340,3 +343,44 @@ def test_a_store_in_use_by_another_process_gives_a_clear_error(db, read_only):
     assert holder.returncode == 0
     with Store(db) as store:  # free again once the other process is done
         assert store.counts()["documents"] == 0
+
+
+HOLD_SHARED = """
+import sys
+from dragoman.store import Store
+store = Store(sys.argv[1], shared=True)
+print("ready", flush=True)
+line = sys.stdin.readline()
+with store.session():  # hold the file until told to let go
+    print("holding", flush=True)
+    sys.stdin.readline()
+print("released", flush=True)
+sys.stdin.read()
+store.close()
+"""
+
+
+def test_a_shared_writer_lets_readers_in_between_batches_and_keeps_other_writers_out(db):
+    Store(db).close()
+    writer = subprocess.Popen([sys.executable, "-c", HOLD_SHARED, str(db)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        with Store(db, read_only=True) as reader:  # the writer holds the file only in a session
+            assert reader.counts()["documents"] == 0
+        with pytest.raises(StoreError, match="being written by another dragoman process"):
+            Store(db, shared=True, wait=5)  # a second writer stops at once, shared or not
+        writer.stdin.write("hold\n")
+        writer.stdin.flush()
+        assert writer.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreError, match=r"in use by another dragoman process \(waited 1 s\)"):
+            Store(db, read_only=True, wait=1)
+        # a reader that waits long enough gets in once the batch is written
+        threading.Timer(0.5, lambda: (writer.stdin.write("go\n"), writer.stdin.flush())).start()
+        with Store(db, read_only=True, wait=30) as reader:
+            assert reader.counts()["documents"] == 0
+        assert writer.stdout.readline().strip() == "released"
+    finally:
+        writer.stdin.close()
+        writer.wait(timeout=60)
+    assert writer.returncode == 0

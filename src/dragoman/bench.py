@@ -251,7 +251,7 @@ def measure_spacy(texts: list[str], workers: int) -> Measure:
 def measure_dragoman(corpus: Path, workers: int) -> Measure:
     from .pipeline import LocalEngine, Pipeline, PoolEngine, run
     from .settings import Settings
-    from .store import Store
+    from .store import WRITER_WAIT, Store
 
     with tempfile.TemporaryDirectory(prefix="dragoman-bench-") as tmp, PeakMemory() as mem:
         settings = Settings(db=Path(tmp) / "bench.duckdb", workers=workers, quiet=True)
@@ -262,7 +262,7 @@ def measure_dragoman(corpus: Path, workers: int) -> Measure:
             engine = PoolEngine(settings)
             _wait_for_workers(engine.pool, workers)
         loaded = time.perf_counter()
-        with Store(settings.db) as store:
+        with Store(settings.db, shared=True, wait=WRITER_WAIT) as store:  # as `dragoman code` opens it
             summary = run([str(corpus)], settings, store, engine=engine)
         done = time.perf_counter()
     return Measure("dragoman", workers, summary.coded, done - loaded, loaded - started, mem.peak_mb)

@@ -146,7 +146,7 @@ def _iso_date(text: str) -> str:
 def cmd_code(args: argparse.Namespace) -> int:
     from .ingest import check_inputs
     from .pipeline import Progress, run
-    from .store import Store
+    from .store import WRITER_WAIT, Store
 
     check_inputs(args.inputs)
     if args.meta is not None and not args.meta.is_file():
@@ -188,7 +188,7 @@ def cmd_code(args: argparse.Namespace) -> int:
             bars[0].set_postfix(events=p.events, refresh=False)
             bars[0].refresh()
 
-    with Store(settings.db) as store:
+    with Store(settings.db, shared=True, wait=WRITER_WAIT) as store:
         summary = run(args.inputs, settings, store, on_progress=progress)
     for bar in bars:
         bar.close()
@@ -207,11 +207,11 @@ def cmd_code(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .export import export
-    from .store import Store
+    from .store import READER_WAIT, Store
 
     _require_store(args.db)
     out = None if args.output == "-" else Path(args.output)
-    with Store(args.db, read_only=True) as store:
+    with Store(args.db, read_only=True, wait=READER_WAIT) as store:
         n = export(store, args.table, args.format, out)
     if out is not None:
         print(f"wrote {n} {args.table} rows to {out}", file=sys.stderr)
@@ -220,13 +220,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .evaluate import check_people, evaluate, format_people, format_report, load_gold, load_gold_people, match_doc_ids
-    from .store import Store
+    from .store import READER_WAIT, Store
 
     _require_store(args.db)
     gold = load_gold(args.gold)
     people_path = args.people or (args.gold.parent / "actors.jsonl")
     people = load_gold_people(people_path) if args.people or people_path.is_file() else None
-    with Store(args.db, read_only=True) as store:
+    with Store(args.db, read_only=True, wait=READER_WAIT) as store:
         ids = match_doc_ids([g.doc_id for g in gold], [d.doc_id for d in store.documents()])
         wanted = list(ids.values())
         back = {v: k for k, v in ids.items()}
@@ -304,11 +304,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from .pipeline import run
-    from .store import Store
+    from .store import WRITER_WAIT, Store
 
     sample = resources.files("dragoman").joinpath("data", "sample", "seeds.jsonl")
     settings = Settings(db=args.db, quiet=True)
-    with resources.as_file(sample) as path, Store(settings.db) as store:
+    with resources.as_file(sample) as path, Store(settings.db, shared=True, wait=WRITER_WAIT) as store:
         summary = run([str(path)], settings, store)
         print(f"dragoman demo: coded {summary.coded} sample documents into {settings.db} "
               f"({summary.skipped} already there)\n")

@@ -293,10 +293,14 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
         nonlocal skipped
         for chunk in batches(iter_inputs(inputs, settings), settings.batch_size):
             docs = [d for d in chunk if isinstance(d, Document)]
+            # one query each per chunk; a shared store is then let go while the chunk is coded
+            # (other processes may read it), and held again to place and write a batch
+            store.hold()
             written.clear()
             written_ids.clear()
-            stored = store.stored_hashes([d.content_hash for d in docs])  # one query per chunk
+            stored = store.stored_hashes([d.content_hash for d in docs])
             stored_ids = store.hashes_of([d.doc_id for d in docs])
+            store.release()
             for item in chunk:
                 if isinstance(item, Rejection):
                     yield item
@@ -322,6 +326,7 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
             rejections = [r for r in batch if isinstance(r, Rejection)]
             # People known from other documents get their country before events are settled.
             results = [settle_events(cd) for cd in link_batch(docs, memory)] if docs else []
+            store.hold()  # until the next chunk's inputs are looked up
             placed = across_documents(store, results)
             store.write(run_id, list(placed.coded), rejections, placement=placed)
             _give_back_memory()

@@ -48,9 +48,11 @@ Tables (offsets index `documents.text`, end exclusive; timestamps are UTC):
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
+import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -61,9 +63,9 @@ from typing import NamedTuple
 
 import duckdb
 
-from . import __version__
-from .errors import StoreError
-from .schema import (
+from .. import __version__
+from ..errors import StoreError
+from ..schema import (
     Actor,
     ActorRef,
     CodedDocument,
@@ -191,8 +193,39 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+# How long a writer waits for readers to let go of the file, and a reader for a writer's batch.
+WRITER_WAIT = 120.0
+READER_WAIT = 30.0
+
 # What the store's DuckDB may hold in memory; larger queries spill to a temporary file.
 MEMORY_LIMIT = "256MB"
+
+
+def _writer_lock(path: Path):
+    """An exclusive lock on `STORE.lock` beside the store, held while the store is open for
+    writing: a second writer stops at once (a shared store lets go of the file itself between
+    batches, so DuckDB's own lock does not keep two writers apart). None where there is no flock."""
+    try:
+        import fcntl
+    except ImportError:
+        return None
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        f = open(lock_path, "a+")
+    except OSError as err:
+        raise StoreError(f"{path}: cannot create {lock_path.name} beside it ({err.strerror}). Check that the "
+                         "folder exists and is writable, or use another --db FILE") from err
+    try:
+        fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as err:
+        f.close()
+        raise StoreError(f"{path} is being written by another dragoman process. Wait for it to finish, "
+                         "or use another --db FILE") from err
+    return f
+
+
+class _Locked(Exception):
+    """Another process holds the file."""
 
 
 @dataclass(frozen=True)
@@ -207,24 +240,89 @@ class StoreSummary:
     quotes: int
 
 
-class Store:
-    """An open dragoman store (a DuckDB file). Use as a context manager, or call `close()`."""
+def _held(method):
+    """A method that reads or writes the file: in a shared store it opens the file for the call,
+    unless a `session` is open already."""
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self.session():
+            return method(self, *args, **kwargs)
+    return wrapper
 
-    def __init__(self, path: str | Path, *, read_only: bool = False):
+
+class Store:
+    """An open dragoman store (a DuckDB file). Use as a context manager, or call `close()`.
+
+    DuckDB lets one process write a file, or several read it, never both at once. A store opened
+    with `shared=True` holds the file only while it uses it: for each method call, or for a
+    `session()` (`dragoman code` opens one per batch, `dragoman serve` one per request), so that
+    other processes can read or write in between. Opening waits up to `wait` seconds for another
+    process to let go of the file."""
+
+    def __init__(self, path: str | Path, *, read_only: bool = False, shared: bool = False, wait: float = 0.0):
         self.path = Path(path)
         self.read_only = read_only
+        self.shared = shared
+        self.wait = wait
         self._writes = 0  # batches written by this connection (for the test hook in `write`)
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store. Code some articles first: "
                              f"dragoman code INPUT --db {self.path}")
-        self._con = self._connect()
+        self._lock = None if read_only else _writer_lock(self.path)
+        try:
+            self._con: duckdb.DuckDBPyConnection | None = self._connect()
+        except BaseException:
+            self._unlock()
+            raise
         try:
             self._check_or_create()
         except BaseException:
-            self._con.close()
+            self.close()
             raise
+        if shared:
+            self._con.close()
+            self._con = None
+
+    @contextmanager
+    def session(self) -> Iterator["Store"]:
+        """Hold the file for the calls in the block (a shared store; a store that is not shared
+        holds it from open to close)."""
+        if self._con is not None:
+            yield self
+            return
+        self._con = self._connect()
+        try:
+            yield self
+        finally:
+            con, self._con = self._con, None
+            con.close()
+
+    def hold(self) -> None:
+        """Open a shared store's file and keep it open until `release()` (or `close()`)."""
+        if self._con is None:
+            self._con = self._connect()
+
+    def release(self) -> None:
+        """Let go of a shared store's file (nothing for a store that is not shared)."""
+        if self.shared and self._con is not None:
+            con, self._con = self._con, None
+            con.close()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.wait
+        pause = 0.02
+        while True:
+            try:
+                return self._open()
+            except _Locked as locked:
+                if time.monotonic() + pause > deadline:
+                    waited = f" (waited {self.wait:.0f} s)" if self.wait else ""
+                    raise StoreError(f"{self.path} is in use by another dragoman process{waited}. Wait for it "
+                                     "to finish, or use another --db FILE") from locked.__cause__
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
         try:
             # DuckDB caches the file's blocks in memory up to its limit (80% of the machine by
             # default): the cache would grow with the store. Beyond this it reads them again.
@@ -232,8 +330,7 @@ class Store:
         except duckdb.IOException as err:
             message = str(err)
             if "lock" in message.lower():
-                raise StoreError(f"{self.path} is in use by another dragoman process. Wait for it to finish, "
-                                 "or use another --db FILE") from err
+                raise _Locked() from err
             if "not a valid DuckDB database" in message:
                 raise StoreError(f"{self.path} is not a DuckDB file, so not a dragoman store. Pass a store with "
                                  "--db FILE, or a new file name to create one") from err
@@ -266,7 +363,15 @@ class Store:
                               [str(SCHEMA_VERSION), f"dragoman {__version__}"])
 
     def close(self) -> None:
-        self._con.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._unlock()
+
+    def _unlock(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases the lock
+            self._lock = None
 
     def __enter__(self) -> "Store":
         return self
@@ -308,6 +413,7 @@ class Store:
 
     # -- runs ---------------------------------------------------------------------------------
 
+    @_held
     def start_run(self, inputs: Sequence[str], settings: Mapping[str, object], versions: Mapping[str, str]) -> str:
         """Record the start of a run; returns its run_id (sortable: UTC time then a random suffix)."""
         self._writable()
@@ -320,6 +426,7 @@ class Store:
              json.dumps(dict(versions), ensure_ascii=False)])
         return run_id
 
+    @_held
     def finish_run(self, run_id: str, summary: RunSummary, status: str = "finished") -> None:
         """Record the end of a run and its counts."""
         self._writable()
@@ -330,6 +437,7 @@ class Store:
             "WHERE run_id = ?",
             [_now(), status, summary.coded, summary.skipped, summary.rejected, summary.events, run_id])
 
+    @_held
     def runs(self, limit: int = 10) -> list[dict]:
         """The latest runs, newest first, as plain rows (settings and versions parsed from JSON)."""
         cur = self._con.execute("SELECT * FROM runs ORDER BY started_at DESC, run_id DESC LIMIT ?", [limit])
@@ -342,16 +450,19 @@ class Store:
 
     # -- writing ------------------------------------------------------------------------------
 
+    @_held
     def known_hash(self, content_hash: str) -> str | None:
         """The doc_id under which this content is stored, or None if it was never coded."""
         row = self._first("SELECT doc_id FROM documents WHERE content_hash = ?", [content_hash])
         return row[0] if row else None
 
+    @_held
     def hash_of(self, doc_id: str) -> str | None:
         """The content hash stored under `doc_id`, or None."""
         row = self._first("SELECT content_hash FROM documents WHERE doc_id = ?", [doc_id])
         return row[0] if row else None
 
+    @_held
     def stored_hashes(self, content_hashes: Sequence[str]) -> set[str]:
         """Those of `content_hashes` already stored (one query for many documents)."""
         if not content_hashes:
@@ -360,6 +471,7 @@ class Store:
                                  [list(content_hashes)]).fetchall()
         return {r[0] for r in rows}
 
+    @_held
     def hashes_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
         """The content hash stored under each of `doc_ids` that is stored."""
         if not doc_ids:
@@ -368,6 +480,7 @@ class Store:
                                  [list(doc_ids)]).fetchall()
         return dict(rows)
 
+    @_held
     def write(self, run_id: str, coded: Sequence[CodedDocument], rejections: Sequence[Rejection] = (),
               placement: Placement | None = None) -> int:
         """Store a batch of coded documents and rejections in ONE transaction (all or nothing), with
@@ -432,15 +545,18 @@ class Store:
         rows = self._con.execute(f"{sql} ORDER BY {_order(table)}", params).fetchall()
         return [dict(zip(names, row)) for row in rows]
 
+    @_held
     def events(self, doc_ids: Iterable[str] | None = None) -> list[Event]:
         """The events (of `doc_ids`, or all), ordered by document and offset."""
         return [_event(r) for r in self._select("events", doc_ids)]
 
+    @_held
     def quotes(self, doc_ids: Iterable[str] | None = None) -> list[Quote]:
         """The quotes (of `doc_ids`, or all), ordered by document and offset."""
         return [Quote(r["quote_id"], r["doc_id"], _actor_ref(r, "speaker"), r["text"], r["start"], r["end"],
                       r["direct"], r["cue"]) for r in self._select("quotes", doc_ids)]
 
+    @_held
     def documents(self) -> list[Document]:
         """Every stored document, ordered by doc_id."""
         return [Document(doc_id=r["doc_id"], text=r["text"], content_hash=r["content_hash"], title=r["title"],
@@ -448,6 +564,7 @@ class Store:
                          outlet=r["outlet"], input=r["input"], record=r["record"], fmt=r["fmt"])
                 for r in self._select("documents", None)]
 
+    @_held
     def incident_members(self, countries: Iterable[str], actor_ids: Iterable[str],
                          published: tuple[str, str]) -> list[EventMention]:
         """Every member of the stored incidents that have a member reported within `published`
@@ -468,6 +585,7 @@ class Store:
         rows = self._con.execute(sql, [sorted(set(actor_ids)), sorted(set(countries)), *published]).fetchall()
         return _event_mentions(rows)
 
+    @_held
     def event_mentions(self, doc_ids: Sequence[str]) -> list[EventMention]:
         """The stored events of `doc_ids` that can belong to an incident (occurred or future), as
         incidents compare them, each with its `incident_id`."""
@@ -519,6 +637,7 @@ class Store:
             FROM docs d LEFT JOIN top USING (story_id) LEFT JOIN incs USING (story_id)
             GROUP BY d.story_id""", [list(story_ids)])
 
+    @_held
     def story_candidates(self, actor_ids: Iterable[str], incident_ids: Iterable[str],
                          published: tuple[str, str] | None, limit: int) -> list[StoryDocument]:
         """Stored documents a batch's documents might share a story with: those that name one of
@@ -556,16 +675,19 @@ class Store:
                 frozenset(incs or ()), story_id=sid, inferred=(inf_from, inf_to) if inf_from else None))
         return out
 
+    @_held
     def stories(self) -> list[Story]:
         """Every story, earliest first."""
         return [Story(r["story_id"], r["title"], r["first_published"], r["last_published"], r["num_documents"],
                       r["num_sources"], r["num_incidents"], tuple(r["actors"]), tuple(r["doc_ids"]))
                 for r in self._select("stories", None)]
 
+    @_held
     def story_of(self) -> dict[str, str]:
         """doc_id -> story_id for every stored document."""
         return dict(self._con.execute("SELECT doc_id, story_id FROM documents ORDER BY doc_id").fetchall())
 
+    @_held
     def known_people(self) -> list[Actor]:
         """People with a country (the cross-document actor memory of a run), in actor_id order."""
         rows = self._con.execute(
@@ -573,10 +695,12 @@ class Store:
             "WHERE kind = 'person' AND country IS NOT NULL ORDER BY actor_id").fetchall()
         return [Actor(actor_id=r[0], name=r[1], country=r[2], sector=r[3], kind=r[4], office=r[5]) for r in rows]
 
+    @_held
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {t: self._first(f"SELECT count(*) FROM {t}")[0] for t in TABLE_NAMES}
 
+    @_held
     def summary(self, top: int = 10) -> StoreSummary:
         """Documents, events by type, the `top` dyads of occurred events, actors and quotes."""
         counts = self.counts()
@@ -607,14 +731,16 @@ class Store:
     def rows(self, table: str, columns: Sequence[str], chunk: int = 10_000) -> Iterator[tuple]:
         """The table's `columns`, row by row, in a stable order; streamed in chunks (a separate
         cursor, so the store can be used while the rows are being read)."""
-        cur = self._con.cursor()
-        try:
-            cur.execute(self._export_sql(table, columns))
-            while batch := cur.fetchmany(chunk):
-                yield from batch
-        finally:
-            cur.close()
+        with self.session():
+            cur = self._con.cursor()
+            try:
+                cur.execute(self._export_sql(table, columns))
+                while batch := cur.fetchmany(chunk):
+                    yield from batch
+            finally:
+                cur.close()
 
+    @_held
     def write_parquet(self, table: str, columns: Sequence[str], out: Path) -> int:
         """Write the table's `columns` to the Parquet file `out` (rows in a stable order);
         returns the number of rows."""
