@@ -119,6 +119,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.set_defaults(func=cmd_bench)
 
+    w = sub.add_parser("serve", help="browse the store in a web explorer, with a JSON API",
+                       description="Serve a read-only web explorer and JSON API (/api/, described at "
+                                   "/openapi.json) over the store. It can run while dragoman code writes the store.")
+    _db_option(w)
+    w.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    w.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    w.set_defaults(func=cmd_serve)
+
     d = sub.add_parser("demo", help="code the bundled sample articles and print what was found")
     _db_option(d)
     d.set_defaults(func=cmd_demo)
@@ -127,6 +135,12 @@ def _parser() -> argparse.ArgumentParser:
 
 def _db_option(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", type=Path, default=Path(DEFAULT_DB), help=f"the store (default ./{DEFAULT_DB})")
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port; give a number from 1 to 65535 (0: any free port)")
+    return int(text)
 
 
 def _positive_int(text: str) -> int:
@@ -299,6 +313,22 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from err
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .web import create_app
+
+    _require_store(args.db)
+    app = create_app(args.db)
+    print(f"dragoman serve: {args.db} read-only at http://{args.host}:{args.port}/ (API: /api/, "
+          "/openapi.json); Ctrl-C stops", file=sys.stderr)
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        app.state.store.close()
     return EXIT_OK
 
 

@@ -313,3 +313,102 @@ class RunSummary:
     rejected: int = 0
     events: int = 0
     rejections_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+# -- the explorer's reads (store/explore.py), for `dragoman serve` -------------------------------
+
+QUAD_NAMES = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")  # quads 1-4
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Which events a page or API call shows; every field optional, all must hold."""
+
+    actor: str | None = None  # an actor_id, or part of a source/target/via name (any case)
+    country: str | None = None  # ISO 3166-1 alpha-3 of the source or target
+    type: str | None = None  # PLOVER type
+    status: str | None = None  # one of STATUSES
+    quad: int | None = None  # 1-4
+    since: str | None = None  # YYYY-MM-DD: the event's date reaches this day or later
+    until: str | None = None  # YYYY-MM-DD: the event's date starts on this day or earlier
+    text: str | None = None  # part of the evidence sentence (any case)
+    doc_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a longer list: `items` from `offset`, of `total`."""
+
+    items: tuple
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    event: Event
+    incident_id: str | None  # None for hypothetical and negated events
+
+
+@dataclass(frozen=True)
+class ActorProfile:
+    """An actor with what the store counts of it."""
+
+    actor: Actor
+    mentions: int
+    documents: int
+    first_seen: str | None
+    last_seen: str | None
+    events: int  # events it is the source, target or via of
+
+
+@dataclass(frozen=True)
+class Dyad:
+    """Events from one source to one target (countries, or actors)."""
+
+    source: str | None
+    source_name: str | None
+    target: str | None
+    target_name: str | None
+    events: int
+    quads: tuple[int, int, int, int]  # events per quad class, QUAD_NAMES order
+
+    @property
+    def tone(self) -> float:
+        """From -1 (all conflict) to 1 (all cooperation)."""
+        return (self.quads[0] + self.quads[1] - self.quads[2] - self.quads[3]) / self.events if self.events else 0.0
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    period: str  # "2021-02" (month) or "2021-W07" (ISO week)
+    quads: tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A stored document without its text."""
+
+    doc_id: str
+    title: str | None
+    published: str | None
+    outlet: str | None
+    url: str | None
+    n_events: int
+    story_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What a store holds, for the explorer's home page."""
+
+    documents: int
+    events: int
+    occurred: int
+    actors: int
+    quotes: int
+    incidents: int
+    stories: int
+    first_date: str | None  # the earliest and latest event dates
+    last_date: str | None

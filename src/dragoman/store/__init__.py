@@ -68,6 +68,7 @@ from ..errors import StoreError
 from ..schema import (
     Actor,
     ActorRef,
+    Block,
     CodedDocument,
     Document,
     Event,
@@ -553,8 +554,12 @@ class Store:
     @_held
     def quotes(self, doc_ids: Iterable[str] | None = None) -> list[Quote]:
         """The quotes (of `doc_ids`, or all), ordered by document and offset."""
-        return [Quote(r["quote_id"], r["doc_id"], _actor_ref(r, "speaker"), r["text"], r["start"], r["end"],
-                      r["direct"], r["cue"]) for r in self._select("quotes", doc_ids)]
+        return [_quote(r) for r in self._select("quotes", doc_ids)]
+
+    @_held
+    def blocks(self, doc_id: str) -> list[Block]:
+        """The cleaner's paragraphs of a document, in order."""
+        return [Block(r["start"], r["end"], r["kind"], r["reason"]) for r in self._select("blocks", [doc_id])]
 
     @_held
     def documents(self) -> list[Document]:
@@ -678,9 +683,7 @@ class Store:
     @_held
     def stories(self) -> list[Story]:
         """Every story, earliest first."""
-        return [Story(r["story_id"], r["title"], r["first_published"], r["last_published"], r["num_documents"],
-                      r["num_sources"], r["num_incidents"], tuple(r["actors"]), tuple(r["doc_ids"]))
-                for r in self._select("stories", None)]
+        return [_story(r) for r in self._select("stories", None)]
 
     @_held
     def story_of(self) -> dict[str, str]:
@@ -896,3 +899,13 @@ def _event(r: Mapping[str, object]) -> Event:
         coder_version=r["coder_version"], rule=r["rule"] or "",
     )
 
+
+
+def _quote(r: Mapping[str, object]) -> Quote:
+    return Quote(r["quote_id"], r["doc_id"], _actor_ref(r, "speaker"), r["text"], r["start"], r["end"], r["direct"],
+                 r["cue"])
+
+
+def _story(r: Mapping[str, object]) -> Story:
+    return Story(r["story_id"], r["title"], r["first_published"], r["last_published"], r["num_documents"],
+                 r["num_sources"], r["num_incidents"], tuple(r["actors"] or ()), tuple(r["doc_ids"] or ()))
