@@ -115,7 +115,7 @@ class Explorer:
         rows = self._dicts(f"SELECT {_EVENT_SELECT} FROM events e WHERE e.event_id = ?", [event_id])
         return StoredEvent(_event(rows[0]), rows[0]["incident_id"]) if rows else None
 
-    def dyads(self, f: EventFilter, level: str = "country", limit: int = 50) -> list[Dyad]:
+    def dyads(self, f: EventFilter, level: str = "country", limit: int = 50, offset: int = 0) -> Page:
         """Source -> target pairs with the most events; `level` "country" or "actor"."""
         where, params = event_where(f)
         if level == "country":
@@ -126,9 +126,12 @@ class Explorer:
             keys = "e.source_actor_id, any_value(e.source_name), e.target_actor_id, any_value(e.target_name)"
             both = "e.source_actor_id IS NOT NULL AND e.target_actor_id IS NOT NULL"
             group = "e.source_actor_id, e.target_actor_id"
-        rows = self._all(f"SELECT {keys}, count(*) AS n, {_QUADS} FROM events e WHERE {where} AND {both} "
-                         f"GROUP BY {group} ORDER BY n DESC, 1, 3 LIMIT ?", [*params, limit])
-        return [Dyad(r[0], r[1], r[2], r[3], r[4], tuple(r[5:9])) for r in rows]
+        with self.store.session():
+            total = self._all(f"SELECT count(*) FROM (SELECT 1 FROM events e WHERE {where} AND {both} "
+                              f"GROUP BY {group})", params)[0][0]
+            rows = self._all(f"SELECT {keys}, count(*) AS n, {_QUADS} FROM events e WHERE {where} AND {both} "
+                             f"GROUP BY {group} ORDER BY n DESC, 1, 3 LIMIT ? OFFSET ?", [*params, limit, offset])
+        return Page(tuple(Dyad(r[0], r[1], r[2], r[3], r[4], tuple(r[5:9])) for r in rows), total, limit, offset)
 
     def timeline(self, f: EventFilter, interval: str = "month") -> list[PeriodCount]:
         """Events per month ("2021-02"; events dated to the month or day) or ISO week ("2021-W07";

@@ -110,11 +110,11 @@ def create_app(db: str | Path) -> FastAPI:
         return {**api.actor_json(profile), "quotes": [api.quote_json(q) for q in explorer.quotes_by(actor_id)]}
 
     @app.get("/api/dyads", tags=["api"], summary="Source -> target pairs with the most events")
-    async def api_dyads(f: EventFilter = Depends(event_filter), level: str = "country", limit: int = 50):
+    async def api_dyads(f: EventFilter = Depends(event_filter), level: str = "country",
+                        pg: tuple[int, int] = Depends(paging)):
         choice("level", level, ("country", "actor"))
-        limit, _ = paging(limit, 0)
         f = f if f.status else _occurred(f)
-        return {"level": level, "items": [api.dyad_json(d) for d in explorer.dyads(f, level, limit)]}
+        return {"level": level, **api.page_json(explorer.dyads(f, level, *pg), api.dyad_json)}
 
     @app.get("/api/timeline", tags=["api"], summary="Events per month or week by quad class")
     async def api_timeline(f: EventFilter = Depends(event_filter), interval: str = "month"):
@@ -163,7 +163,7 @@ def create_app(db: str | Path) -> FastAPI:
             overview = explorer.overview()
             periods = explorer.timeline(EventFilter(), interval)
             actors = explorer.actors(limit=10).items
-            dyads = explorer.dyads(EventFilter(status=OCCURRED), "country", 10)
+            dyads = explorer.dyads(EventFilter(status=OCCURRED), "country", 10).items
             recent = explorer.events(EventFilter(status=OCCURRED), limit=10)
         return page(request, "home.html", overview=overview, interval=interval,
                     timeline=render.timeline_svg(periods), actors=actors, dyads=dyads, recent=recent.items)
@@ -180,7 +180,7 @@ def create_app(db: str | Path) -> FastAPI:
         choice("level", level, ("country", "actor"))
         limit, _ = paging(limit, 0)
         f = f if f.status else _occurred(f)
-        dyads = explorer.dyads(f, level, limit)
+        dyads = explorer.dyads(f, level, limit).items
         nodes, edges = render.network_layout(dyads)
         return page(request, "network.html", f=f, level=level, nodes=nodes, edges=edges, limit=limit)
 
