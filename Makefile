@@ -48,4 +48,4 @@ test: $(TEST_STAMP) chromium
 	else echo "$(BIN)/python -m pytest -q  # without $(CHROMIUM): browser tests skipped"; $(BIN)/python -m pytest -q; fi
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache dragoman.duckdb
+	rm -rf $(VENV) build src/*.egg-info .pytest_cache dragoman.duckdb dragoman.duckdb.wal dragoman.duckdb.lock
