@@ -34,7 +34,7 @@ chromium:
 	if ! command -v apt-get >/dev/null 2>&1; then \
 	  echo "make: $(CHROMIUM) is missing and there is no apt-get to install it; the browser tests will be skipped"; exit 0; fi; \
 	if [ "$$(id -u)" = 0 ]; then as=""; \
-	elif command -v sudo >/dev/null 2>&1; then as="sudo"; \
+	elif command -v sudo >/dev/null 2>&1; then as="sudo -n"; \
 	else echo "make: $(CHROMIUM) is missing and neither root nor sudo can install it; the browser tests will be skipped"; exit 0; fi; \
 	get() { $$as env DEBIAN_FRONTEND=noninteractive apt-get -qq "$$@"; }; \
 	echo "make: installing Debian's chromium for the browser tests"; \

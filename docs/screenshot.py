@@ -1,7 +1,7 @@
 """Take the README's screenshot of the explorer's home page (1280x900) from a running server:
 
     dragoman serve --db news.duckdb --port 8000 &
-    python docs/screenshot.py http://127.0.0.1:8000 docs/screenshot.png
+    python docs/screenshot.py http://127.0.0.1:8000 docs/explorer.png
 
 Uses Playwright (the test extra) with Debian's chromium (`apt-get install chromium`); Playwright's
 own browser download is not needed. Not a test: it checks nothing but that the page loads."""

@@ -384,3 +384,26 @@ def test_a_shared_writer_lets_readers_in_between_batches_and_keeps_other_writers
         writer.stdin.close()
         writer.wait(timeout=60)
     assert writer.returncode == 0
+
+
+def test_a_file_that_is_not_a_store_is_named_at_once_whatever_its_path(tmp_path):
+    # DuckDB's messages carry the path: a path with "lock" in it must not read as a locked store
+    bad = tmp_path / "clock.duckdb"
+    bad.write_text("not a database", encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(StoreError, match="is not a DuckDB file"):
+        Store(bad, read_only=True, wait=10)
+    assert time.monotonic() - started < 5  # refused, not waited for
+
+
+def test_a_closed_store_is_not_opened_again_behind_the_callers_back(db):
+    store = Store(db, shared=True)
+    store.close()
+    with pytest.raises(StoreError, match="the store was closed"):
+        store.counts()
+    # and a session closed from inside ends cleanly
+    store = Store(db, shared=True)
+    with store.session():
+        store.release()
+    assert store.counts()["documents"] == 0
+    store.close()

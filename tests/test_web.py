@@ -1089,3 +1089,33 @@ def test_serve_answers_while_code_writes_the_same_store(tmp_path):
         assert final["events"] == rows(db, "SELECT count(*) n FROM events")[0]["n"]
     finally:
         stop_server(server)
+
+
+def test_ids_with_slashes_and_odd_characters_open_their_pages(tmp_path):
+    """Document ids come from the input (a JSON `id` may be a path or a URL piece): the event,
+    document and actor pages of such ids open, and the links to them work."""
+    odd = "wire/2021 #3?talks"
+    feed = tmp_path / "in" / "feed.jsonl"
+    feed.parent.mkdir()
+    feed.write_text(json.dumps({"id": odd, "title": "Talks", "published": "2021-02-16",
+                                "text": "German Chancellor Angela Merkel met French President Emmanuel Macron in "
+                                        "Paris on Tuesday."}) + "\n", encoding="utf-8")
+    db = tmp_path / "odd.duckdb"
+    assert dragoman("code", str(feed), "--db", str(db), "-q").returncode == 0
+    server = start_server(db, tmp_path / "serve.log")
+    try:
+        quoted = urllib.parse.quote(odd, safe="")
+        (event,) = server.json("/api/events")["items"]
+        assert event["doc_id"] == odd and event["type"] == "CONSULT"
+        assert server.json("/api/events/" + urllib.parse.quote(event["event_id"], safe=""))["event_id"] == \
+            event["event_id"]
+        assert server.json("/api/documents/" + quoted)["doc_id"] == odd
+        page = server.html("/events")
+        (link,) = page.xpath("//a[contains(@class, 'evidence-link')]")
+        doc = server.html(link.get("href").split("#")[0])  # the href the page gives, as a browser follows it
+        assert "".join(m.text_content() for m in doc.xpath("//mark[@class='evidence']")) == event["evidence"]
+        source = event["source"]["actor_id"]
+        actor = server.html("/actors/" + urllib.parse.quote(source, safe=""))
+        assert actor.xpath("//*[@id='actor']//h1")[0].text_content() == event["source"]["name"]
+    finally:
+        stop_server(server)

@@ -2,10 +2,11 @@
 
     dragoman code INPUT... [--db FILE] [--workers N] [--engine {local,ray}] [--address ADDR] [--shards DIR]
                            [--published YYYY-MM-DD] [--meta FILE] [--actors FILE] [--json-field NAME=FIELD]
-                           [--all-names] [--quiet]
+                           [--all-names] [--any-language] [--quiet]
     dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman bench [--docs N] [--workers N] [--corpus FILE] [--sizes N,N,...] [--repeat N] [--json]
+    dragoman serve [--db FILE] [--host 127.0.0.1] [--port 8000]
     dragoman demo [--db FILE]
 """
 
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="run the entity recogniser on every sentence, not only on those that may hold an event "
                         "or name a quote's speaker (and those they refer back to): slower; it adds the people "
                         "named only in passing to the actors table")
+    c.add_argument("--any-language", action="store_true",
+                   help="code documents whose text is not English too (by default they are rejected, with "
+                        "their language named)")
     c.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary on stderr")
     c.set_defaults(func=cmd_code)
 
@@ -186,7 +190,8 @@ def cmd_code(args: argparse.Namespace) -> int:
         raise InputError(str(args.shards), "no such folder", "Create it, or leave out --shards")
     settings = Settings(db=args.db, workers=args.workers, engine=args.engine, ray_address=args.address,
                         ray_shards=args.shards, published=args.published, meta=args.meta, quiet=args.quiet,
-                        json_fields=tuple(fields), actors=args.actors, all_names=args.all_names)
+                        json_fields=tuple(fields), actors=args.actors, all_names=args.all_names,
+                        any_language=args.any_language)
     started = time.monotonic()
     bars = []  # the progress bar, made once a run has lasted a second (short runs stay quiet)
 
@@ -225,7 +230,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     _require_store(args.db)
     out = None if args.output == "-" else Path(args.output)
-    with Store(args.db, read_only=True, wait=READER_WAIT) as store:
+    with Store(args.db, read_only=True, shared=True, wait=READER_WAIT) as store:
         n = export(store, args.table, args.format, out)
     if out is not None:
         print(f"wrote {n} {args.table} rows to {out}", file=sys.stderr)
@@ -240,7 +245,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     gold = load_gold(args.gold)
     people_path = args.people or (args.gold.parent / "actors.jsonl")
     people = load_gold_people(people_path) if args.people or people_path.is_file() else None
-    with Store(args.db, read_only=True, wait=READER_WAIT) as store:
+    with Store(args.db, read_only=True, shared=True, wait=READER_WAIT) as store:
         ids = match_doc_ids([g.doc_id for g in gold], [d.doc_id for d in store.documents()])
         wanted = list(ids.values())
         back = {v: k for k, v in ids.items()}
@@ -323,8 +328,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _require_store(args.db)
     app = create_app(args.db)
-    print(f"dragoman serve: {args.db} read-only at http://{args.host}:{args.port}/ (API: /api/, "
-          "/openapi.json); Ctrl-C stops", file=sys.stderr)
+    where = f"http://{args.host}:{args.port}/" if args.port else f"http://{args.host} on a free port"
+    print(f"dragoman serve: {args.db} read-only at {where} (API: /api/, /openapi.json); Ctrl-C stops",
+          file=sys.stderr)
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     finally:

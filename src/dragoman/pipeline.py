@@ -24,7 +24,9 @@ from .actors.link import ActorMemory, link_batch
 from .clean import clean
 from .events.coder import CODER_VERSION, Coder, CodedEvent, settle_events
 from .events.lexicon import Lexicon
+from .errors import StoreError
 from .ingest import iter_inputs
+from .language import LanguageCheck
 from .parse import NameSelection, ParsedDocument, load_nlp, parse_documents
 from .schema import (
     FUTURE,
@@ -54,6 +56,7 @@ class Pipeline:
         self.dictionaries = ((ActorDictionary.load(settings.actors),) if settings.actors else ()) + (builtin,)
         self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
+        self.language = None if settings.any_language else LanguageCheck()
 
         # The entity recogniser reads the sentences that may hold an event and have a word that may
         # be a name, or that may name a quote's speaker, and those they refer back to
@@ -73,13 +76,21 @@ class Pipeline:
             "spacy_model": f"{self.nlp.meta.get('lang')}_{self.nlp.meta.get('name')}-{self.nlp.meta.get('version')}",
         }
 
-    def code(self, documents: Iterable[Document], settle: bool = True) -> Iterator[CodedDocument]:
-        """Code documents one by one. With `settle=False` events of people the document leaves
-        without country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
-        cleaned = (clean(d) for d in documents)
-        for parsed in parse_documents(self.nlp, cleaned, batch_size=self.settings.batch_size, names=self.names):
-            coded = self.code_parsed(parsed)
-            yield settle_events(coded) if settle else coded
+    def code(self, documents: Iterable[Document], settle: bool = True) -> Iterator[CodedDocument | Rejection]:
+        """Code documents one by one: one `CodedDocument`, or a `Rejection` (not English), per
+        document, in order. With `settle=False` events of people the document leaves without
+        country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
+        for part in batches(documents, self.settings.batch_size):
+            cleaned = [clean(d) for d in part]
+            verdicts = [self.language(c) if self.language else None for c in cleaned]
+            english = (c for c, v in zip(cleaned, verdicts) if v is None)
+            parsed = parse_documents(self.nlp, english, batch_size=self.settings.batch_size, names=self.names)
+            for verdict in verdicts:
+                if verdict is not None:
+                    yield verdict
+                    continue
+                coded = self.code_parsed(next(parsed))
+                yield settle_events(coded) if settle else coded
 
     def code_parsed(self, parsed: ParsedDocument) -> CodedDocument:
         doc = parsed.document
@@ -288,9 +299,10 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
     # predate them
     written: set[str] = set()
     written_ids: dict[str, str] = {}
+    exhausted = False  # every input read: nothing looks up, so each write lets go of the file itself
 
     def fresh() -> Iterator[Document | Rejection]:
-        nonlocal skipped
+        nonlocal skipped, exhausted
         for chunk in batches(iter_inputs(inputs, settings), settings.batch_size):
             docs = [d for d in chunk if isinstance(d, Document)]
             # one query each per chunk; a shared store is then let go while the chunk is coded
@@ -316,6 +328,8 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
                     item = replace(item, doc_id=f"{item.doc_id}~{item.content_hash[:8]}")
                 ids_in_flight[item.doc_id] = item.content_hash
                 yield item
+        exhausted = True
+        store.release()
 
     # People the store already knows resolve bare names in the new documents (actors/link.py).
     memory = ActorMemory(store.known_people())
@@ -324,11 +338,14 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
         for batch in batches(engine.code(fresh()), settings.batch_size):
             docs = [d for d in batch if isinstance(d, CodedDocument)]
             rejections = [r for r in batch if isinstance(r, Rejection)]
+            in_flight.difference_update(r.content_hash for r in rejections if r.content_hash)
             # People known from other documents get their country before events are settled.
             results = [settle_events(cd) for cd in link_batch(docs, memory)] if docs else []
             store.hold()  # until the next chunk's inputs are looked up
             placed = across_documents(store, results)
             store.write(run_id, list(placed.coded), rejections, placement=placed)
+            if exhausted:  # the engine may now wait for the last batches: not with the file held
+                store.release()
             _give_back_memory()
             for cd in docs:
                 in_flight.discard(cd.document.content_hash)
@@ -346,7 +363,12 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
         status = "finished"
     finally:
         summary = RunSummary(run_id, coded, skipped, rejected, n_events, by_reason)
-        store.finish_run(run_id, summary, status=status)
+        try:
+            store.finish_run(run_id, summary, status=status)
+        except StoreError:
+            if status == "finished":
+                raise
+            # the run failed already (its error is on its way): the run row stays "running"
     return summary
 
 
@@ -442,4 +464,5 @@ def _settings_summary(settings: Settings) -> dict[str, object]:
         "actors": str(settings.actors) if settings.actors else None,
         "spacy_model": settings.spacy_model,
         "all_names": settings.all_names,
+        "any_language": settings.any_language,
     }

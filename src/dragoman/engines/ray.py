@@ -162,7 +162,7 @@ class _Coder:
         coded = _code_items(self.pipeline, documents)
         return pa.table({
             "seq": batch.column("seq"),
-            "doc_id": pa.array([cd.document.doc_id for cd in coded], pa.string()),
+            "doc_id": pa.array([d.doc_id for d in documents], pa.string()),
             "coded": pa.array([_dumps(cd) for cd in coded], pa.large_binary()),
         })
 

@@ -195,7 +195,7 @@ def _now() -> datetime:
 
 
 # How long a writer waits for readers to let go of the file, and a reader for a writer's batch.
-WRITER_WAIT = 120.0
+WRITER_WAIT = 600.0  # a long export or evaluation holds the file for its whole read
 READER_WAIT = 30.0
 
 # What the store's DuckDB may hold in memory; larger queries spill to a temporary file.
@@ -266,6 +266,7 @@ class Store:
         self.shared = shared
         self.wait = wait
         self._writes = 0  # batches written by this connection (for the test hook in `write`)
+        self._closed = False
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store. Code some articles first: "
                              f"dragoman code INPUT --db {self.path}")
@@ -296,7 +297,8 @@ class Store:
             yield self
         finally:
             con, self._con = self._con, None
-            con.close()
+            if con is not None:  # not closed inside the block
+                con.close()
 
     def hold(self) -> None:
         """Open a shared store's file and keep it open until `release()` (or `close()`)."""
@@ -310,6 +312,8 @@ class Store:
             con.close()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self._closed:
+            raise StoreError(f"{self.path}: the store was closed; open it again with Store(...)")
         deadline = time.monotonic() + self.wait
         pause = 0.02
         while True:
@@ -330,11 +334,11 @@ class Store:
             return duckdb.connect(str(self.path), read_only=self.read_only, config={"memory_limit": MEMORY_LIMIT})
         except duckdb.IOException as err:
             message = str(err)
-            if "lock" in message.lower():
-                raise _Locked() from err
             if "not a valid DuckDB database" in message:
                 raise StoreError(f"{self.path} is not a DuckDB file, so not a dragoman store. Pass a store with "
                                  "--db FILE, or a new file name to create one") from err
+            if "Could not set lock" in message or "Conflicting lock" in message:
+                raise _Locked() from err
             raise StoreError(f"{self.path}: cannot open the store ({message}). Check that the folder exists "
                              "and is writable, or use another --db FILE") from err
         except duckdb.Error as err:
@@ -364,6 +368,7 @@ class Store:
                               [str(SCHEMA_VERSION), f"dragoman {__version__}"])
 
     def close(self) -> None:
+        self._closed = True
         if self._con is not None:
             self._con.close()
             self._con = None

@@ -53,6 +53,9 @@ def event_where(f: EventFilter) -> tuple[str, list[object]]:
                      + " OR ".join(f"contains(lower(coalesce(e.{r}_name, '')), lower(?))"
                                    for r in ("source", "target", "via")) + ")")
         params += [f.actor] * 4
+    if f.actor_id:
+        conds.append("? IN (e.source_actor_id, e.target_actor_id, e.via_actor_id)")
+        params.append(f.actor_id)
     if f.country:
         conds.append("(e.source_country = ? OR e.target_country = ?)")
         params += [f.country] * 2
@@ -95,8 +98,8 @@ class Explorer:
         with self.store.session():
             counts = self.store.counts()
             occurred, first, last = self._all(
-                f"SELECT count(*) FILTER (WHERE status = ?), min({_first_day('date')}), max(date) FROM events",
-                [OCCURRED])[0]
+                f"SELECT count(*) FILTER (WHERE status = ?), min({_first_day('date')}), max({_last_day('date')}) "
+                "FROM events", [OCCURRED])[0]
         return Overview(documents=counts["documents"], events=counts["events"], occurred=occurred,
                         actors=counts["actors"], quotes=counts["quotes"], incidents=counts["incidents"],
                         stories=counts["stories"], first_date=_day(first), last_date=last)
@@ -256,8 +259,9 @@ def _prefixed(alias: str, columns: str) -> str:
 
 
 def _day(value: str | None) -> str | None:
-    """A first day as `_first_day` writes it ("2021-02-00") back to what was stored ("2021-02")."""
-    return value.replace("-00", "") if value else value
+    """A first or last day as `_first_day`/`_last_day` write it ("2021-02-00", "2021-99-99") back to
+    what was stored ("2021-02", "2021")."""
+    return value.replace("-00", "").replace("-99", "") if value else value
 
 
 def _profile(r: tuple) -> ActorProfile:

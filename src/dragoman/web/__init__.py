@@ -29,6 +29,7 @@ from . import api, render
 from .filters import BadParameter, choice, event_filter, paging
 
 _HERE = resources.files("dragoman.web")
+MAX_EDGES = 150  # dyads drawn on the network page
 
 
 class NotFound(LookupError):
@@ -95,19 +96,22 @@ def create_app(db: str | Path) -> FastAPI:
     async def api_events(f: EventFilter = Depends(event_filter), pg: tuple[int, int] = Depends(paging)):
         return api.page_json(explorer.events(f, *pg), api.event_json)
 
-    @app.get("/api/events/{event_id}", tags=["api"], summary="One event")
+    @app.get("/api/events/{event_id:path}", tags=["api"], summary="One event")
     async def api_event(event_id: str):
         return api.event_json(found(explorer.event(event_id), "event", event_id))
 
     @app.get("/api/actors", tags=["api"], summary="Actors, most active first")
     async def api_actors(q: str | None = None, country: str | None = None, sector: str | None = None,
                          kind: str | None = None, pg: tuple[int, int] = Depends(paging)):
-        return api.page_json(explorer.actors(q, country, sector, kind, *pg), api.actor_json)
+        return api.page_json(explorer.actors(q, country.upper() if country else None, sector, kind, *pg),
+                             api.actor_json)
 
     @app.get("/api/actors/{actor_id:path}", tags=["api"], summary="One actor and its quotes")
     async def api_actor(actor_id: str):
-        profile = found(explorer.actor(actor_id), "actor", actor_id)
-        return {**api.actor_json(profile), "quotes": [api.quote_json(q) for q in explorer.quotes_by(actor_id)]}
+        with store.session():
+            profile = found(explorer.actor(actor_id), "actor", actor_id)
+            quotes = explorer.quotes_by(actor_id)
+        return {**api.actor_json(profile), "quotes": [api.quote_json(q) for q in quotes]}
 
     @app.get("/api/dyads", tags=["api"], summary="Source -> target pairs with the most events")
     async def api_dyads(f: EventFilter = Depends(event_filter), level: str = "country",
@@ -138,8 +142,9 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/api/stories/{story_id}", tags=["api"], summary="One story and its documents")
     async def api_story(story_id: str):
-        story = found(explorer.story(story_id), "story", story_id)
-        docs = explorer.documents(story_id=story_id, limit=500)
+        with store.session():
+            story = found(explorer.story(story_id), "story", story_id)
+            docs = explorer.documents(story_id=story_id, limit=500)
         return {**api.story_json(story), "documents": [api.document_json(d) for d in docs.items]}
 
     @app.get("/api/documents", tags=["api"], summary="Documents, newest first")
@@ -148,11 +153,12 @@ def create_app(db: str | Path) -> FastAPI:
 
     @app.get("/api/documents/{doc_id:path}", tags=["api"], summary="One document: text, events and quotes")
     async def api_document(doc_id: str):
-        document, info = found(explorer.document(doc_id), "document", doc_id)
-        events = explorer.events(EventFilter(doc_id=doc_id), limit=500)
+        with store.session():
+            document, info = found(explorer.document(doc_id), "document", doc_id)
+            events = explorer.events(EventFilter(doc_id=doc_id), limit=500)
+            quotes = explorer.quotes_in(doc_id)
         return {**api.document_json(info), "text": document.text,
-                "events": [api.event_json(e) for e in events.items],
-                "quotes": [api.quote_json(q) for q in explorer.quotes_in(doc_id)]}
+                "events": [api.event_json(e) for e in events.items], "quotes": [api.quote_json(q) for q in quotes]}
 
     # -- pages ---------------------------------------------------------------------------------
 
@@ -178,7 +184,8 @@ def create_app(db: str | Path) -> FastAPI:
     async def network_page(request: Request, f: EventFilter = Depends(event_filter), level: str = "country",
                            limit: int = 60):
         choice("level", level, ("country", "actor"))
-        limit, _ = paging(limit, 0)
+        if not 1 <= limit <= MAX_EDGES:  # the layout is quadratic in the nodes
+            raise BadParameter("limit", f"{limit} is out of range; give 1 to {MAX_EDGES} edges")
         f = f if f.status else _occurred(f)
         dyads = explorer.dyads(f, level, limit).items
         nodes, edges = render.network_layout(dyads)
@@ -195,7 +202,7 @@ def create_app(db: str | Path) -> FastAPI:
     async def actor_page(request: Request, actor_id: str):
         with store.session():
             profile = found(explorer.actor(actor_id), "actor", actor_id)
-            f = EventFilter(actor=actor_id)
+            f = EventFilter(actor_id=actor_id)
             periods = explorer.timeline(f)
             events = explorer.events(f, limit=200)
             quotes = explorer.quotes_by(actor_id)

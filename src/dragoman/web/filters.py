@@ -12,6 +12,7 @@ from ..events.lexicon import PLOVER_QUAD
 from ..schema import STATUSES, EventFilter
 
 MAX_LIMIT = 500
+MAX_OFFSET = 2**62  # DuckDB's OFFSET is a signed 64-bit number
 _ISO3 = re.compile(r"^[A-Za-z]{3}$")
 
 
@@ -50,6 +51,7 @@ def event_filter(
     until: str | None = Query(None, description="Events dated on or before this day (YYYY-MM-DD)"),
     text: str | None = Query(None, description="Part of the evidence sentence (any case)"),
     doc_id: str | None = Query(None, description="Events of this document"),
+    actor_id: str | None = Query(None, description="Events of exactly this actor (source, target or via)"),
 ) -> EventFilter:
     """The event filter of a request (a FastAPI dependency: its parameters are the API's)."""
     country, type_, status, quad = _blank(country), _blank(type), _blank(status), _blank(quad)
@@ -74,7 +76,7 @@ def event_filter(
     if first and last and first > last:
         raise BadParameter("since", f"{first} is after until ({last})")
     return EventFilter(actor=_blank(actor), country=country, type=type_, status=status, quad=quad_n, since=first,
-                       until=last, text=_blank(text), doc_id=_blank(doc_id))
+                       until=last, text=_blank(text), doc_id=doc_id or None, actor_id=actor_id or None)
 
 
 def paging(
@@ -83,8 +85,8 @@ def paging(
 ) -> tuple[int, int]:
     if not 1 <= limit <= MAX_LIMIT:
         raise BadParameter("limit", f"{limit} is out of range; give 1 to {MAX_LIMIT}")
-    if offset < 0:
-        raise BadParameter("offset", f"{offset} is negative; give 0 or more")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise BadParameter("offset", f"{offset} is out of range; give 0 to {MAX_OFFSET}")
     return limit, offset
 
 

@@ -39,8 +39,10 @@ def highlight(text: str, event: Event | None, others: Sequence[Event], blocks: S
         marks.append(_Mark(event.start, event.end, "mark", "evidence", f"{event.type} ({event.status})",
                            "selected-event"))
         for role, ref in (("source", event.source), ("target", event.target), ("via", event.via)):
-            if ref is not None:
-                marks.append(_Mark(ref.start, ref.end, "span", f"role-{role}", f"{role}: {ref.name}"))
+            # inside the sentence only (a role named in an earlier sentence keeps its place there)
+            start, end = max(ref.start, event.start) if ref else 0, min(ref.end, event.end) if ref else 0
+            if ref is not None and start < end:
+                marks.append(_Mark(start, end, "span", f"role-{role}", f"{role}: {ref.name}"))
         marks.append(_Mark(event.trigger_start, event.trigger_end, "span", "role-trigger", f"trigger: {event.type}"))
     taken = [(m.start, m.end) for m in marks if m.cls.startswith("role-")]
     for e in others:
@@ -70,8 +72,6 @@ def _nest(text: str, marks: list[_Mark]) -> str:
 
     for m in marks:
         close_until(m.start)
-        if m.start < pos:
-            continue  # overlaps a mark already closed
         end = min(m.end, stack[-1][0]) if stack else m.end
         out.append(escape(text[pos:m.start]))
         title = f' title="{escape(m.title)}"' if m.title else ""
