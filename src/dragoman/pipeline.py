@@ -146,6 +146,11 @@ class Pipeline:
             rule=ev.rule,
         )
 
+# A run lets go of a shared store while it codes once it has held it this long (reopening costs
+# about 25 ms, a batch of one worker two seconds): readers wait at most a few seconds.
+RELEASE_AFTER = 4.0
+
+
 def _precision(value: str | None) -> str | None:
     if not value:
         return None
@@ -306,13 +311,14 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
         for chunk in batches(iter_inputs(inputs, settings), settings.batch_size):
             docs = [d for d in chunk if isinstance(d, Document)]
             # one query each per chunk; a shared store is then let go while the chunk is coded
-            # (other processes may read it), and held again to place and write a batch
+            # (other processes may read it; at most every RELEASE_AFTER seconds), and held again
+            # to place and write a batch
             store.hold()
             written.clear()
             written_ids.clear()
             stored = store.stored_hashes([d.content_hash for d in docs])
             stored_ids = store.hashes_of([d.doc_id for d in docs])
-            store.release()
+            store.release(after=RELEASE_AFTER)
             for item in chunk:
                 if isinstance(item, Rejection):
                     yield item

@@ -267,6 +267,7 @@ class Store:
         self.wait = wait
         self._writes = 0  # batches written by this connection (for the test hook in `write`)
         self._closed = False
+        self._held_since = 0.0  # when hold() opened the file
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no such store. Code some articles first: "
                              f"dragoman code INPUT --db {self.path}")
@@ -304,10 +305,12 @@ class Store:
         """Open a shared store's file and keep it open until `release()` (or `close()`)."""
         if self._con is None:
             self._con = self._connect()
+            self._held_since = time.monotonic()
 
-    def release(self) -> None:
-        """Let go of a shared store's file (nothing for a store that is not shared)."""
-        if self.shared and self._con is not None:
+    def release(self, after: float = 0.0) -> None:
+        """Let go of a shared store's file if it has been held for `after` seconds or more
+        (nothing for a store that is not shared)."""
+        if self.shared and self._con is not None and time.monotonic() - self._held_since >= after:
             con, self._con = self._con, None
             con.close()
 
