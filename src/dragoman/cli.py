@@ -6,6 +6,7 @@
     dragoman export {events,quotes,actors,documents,rejections,incidents,stories} [--db FILE] [--format F] [-o FILE|-]
     dragoman evaluate GOLD.jsonl [--db FILE] [--json]
     dragoman bench [--docs N] [--workers N] [--corpus FILE] [--sizes N,N,...] [--repeat N] [--json]
+    dragoman status [--db FILE] [--runs N]
     dragoman serve [--db FILE] [--host 127.0.0.1] [--port 8000]
     dragoman demo [--db FILE]
 """
@@ -122,6 +123,13 @@ def _parser() -> argparse.ArgumentParser:
                    help="time each variant this many times and keep the fastest (default 1)")
     b.add_argument("--json", action="store_true", help="print the figures as JSON")
     b.set_defaults(func=cmd_bench)
+
+    s = sub.add_parser("status", help="what the store holds, its last runs and why inputs were rejected",
+                       description="Show what the store holds (rows per table), its last runs and the reasons "
+                                   "inputs were rejected. Works while dragoman code writes the store.")
+    _db_option(s)
+    s.add_argument("--runs", type=_positive_int, default=5, metavar="N", help="how many runs to show (default 5)")
+    s.set_defaults(func=cmd_status)
 
     w = sub.add_parser("serve", help="browse the store in a web explorer, with a JSON API",
                        description="Serve a read-only web explorer and JSON API (/api/, described at "
@@ -318,6 +326,31 @@ def cmd_bench(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UsageError(str(err)) from err
     print(json.dumps(report.to_dict(), indent=2) if args.json else format_report(report))
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from .store import READER_WAIT, Store
+
+    _require_store(args.db)
+    with Store(args.db, read_only=True, shared=True, wait=READER_WAIT) as store, store.session():
+        meta, counts = store.meta(), store.counts()
+        runs, reasons = store.runs(args.runs), store.rejection_reasons()
+    size = args.db.stat().st_size / 1e6
+    print(f"{args.db}: {size:.1f} MB, schema {meta.get('schema_version')}, created by {meta.get('created_by')}")
+    print("  " + ", ".join(f"{counts[t]:,} {t}" for t in ("documents", "events", "actors", "quotes", "incidents",
+                                                          "stories", "rejections")))
+    print(f"last runs ({len(runs)}):" if runs else "no runs yet")
+    for r in runs:
+        took = f"{(r['finished_at'] - r['started_at']).total_seconds():.0f} s" if r["finished_at"] else "not finished"
+        counted = (f"coded {r['coded']}, skipped {r['skipped']}, rejected {r['rejected']}, {r['events']} events"
+                   if r["finished_at"] else "")
+        inputs = ", ".join(r["inputs"][:3]) + (f" and {len(r['inputs']) - 3} more" if len(r["inputs"]) > 3 else "")
+        print(f"  {r['run_id']}  {r['status']:<8}  {r['started_at']:%Y-%m-%d %H:%M} UTC  {took}  {counted}  <- {inputs}")
+    if reasons:
+        print("rejections by reason:")
+        for reason, n, fix in reasons:
+            print(f"  {n:>6}  {reason}  (fix: {fix})")
     return EXIT_OK
 
 

@@ -30,6 +30,7 @@ from .language import LanguageCheck
 from .parse import NameSelection, ParsedDocument, load_nlp, parse_documents
 from .schema import (
     FUTURE,
+    CleanDocument,
     CodedDocument,
     Document,
     Event,
@@ -82,7 +83,7 @@ class Pipeline:
         country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
         for part in batches(documents, self.settings.batch_size):
             cleaned = [clean(d) for d in part]
-            verdicts = [self.language(c) if self.language else None for c in cleaned]
+            verdicts = [self._refused(c) for c in cleaned]
             english = (c for c, v in zip(cleaned, verdicts) if v is None)
             parsed = parse_documents(self.nlp, english, batch_size=self.settings.batch_size, names=self.names)
             for verdict in verdicts:
@@ -91,6 +92,13 @@ class Pipeline:
                     continue
                 coded = self.code_parsed(next(parsed))
                 yield settle_events(coded) if settle else coded
+
+    def _refused(self, c: CleanDocument) -> Rejection | None:
+        """Why a cleaned document is not coded: nothing but boilerplate, or not English."""
+        if not c.kept:
+            d = c.document
+            return Rejection(d.input, NO_TEXT[0], NO_TEXT[1], d.record, d.content_hash)
+        return self.language(c) if self.language else None
 
     def code_parsed(self, parsed: ParsedDocument) -> CodedDocument:
         doc = parsed.document
@@ -145,6 +153,9 @@ class Pipeline:
             coder_version=CODER_VERSION,
             rule=ev.rule,
         )
+
+NO_TEXT = ("no article text: all of it reads as menus, links, bylines or other boilerplate",
+           "Check that the input is an article, not an index, a menu or a login page")
 
 # A run lets go of a shared store while it codes once it has held it this long (reopening costs
 # about 25 ms, a batch of one worker two seconds): readers wait at most a few seconds.

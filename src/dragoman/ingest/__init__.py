@@ -31,6 +31,13 @@ _EXTENSIONS = {".txt": TEXT, ".html": HTML, ".htm": HTML, ".json": JSON, ".jsonl
 NO_SUCH_PATH = ("no such file or folder", "Check the path, or use '-' to read from standard input")
 UNKNOWN_FORMAT_FIX = "Use .txt, .html/.htm, .json/.jsonl or .warc/.warc.gz, or rename the file to one of these"
 _UNREADABLE_FIX = "Check that the file exists and that you may read it"
+# Bounds on what is read whole: a file of one article (text, HTML, JSON), a JSONL line, and an
+# article's text (spaCy, and the reader, need it in memory). JSONL and WARC files stream: any size.
+MAX_FILE_BYTES = 50_000_000
+MAX_LINE_BYTES = 10_000_000
+MAX_TEXT_CHARS = 1_000_000
+_SPLIT_FIX = ("Split it into articles: one per file, or one JSON object per line in a .jsonl file "
+              "(read line by line, of any size)")
 
 
 def format_of(path: str | Path) -> str | None:
@@ -108,8 +115,14 @@ def _read_file(path: Path, settings: Settings, sidecar: Sidecar) -> Iterator[Doc
     try:
         if fmt in (_JSONL, WARC):  # streamed: never the whole file in memory
             with path.open("rb") as stream:
-                items = read_jsonl(stream, name, stem, settings) if fmt == _JSONL else read_warc(stream, name)
+                items = (read_jsonl(bounded_lines(stream, MAX_LINE_BYTES), name, stem, settings) if fmt == _JSONL
+                         else read_warc(stream, name))
                 yield from _finished(items, fmt, settings, sidecar)
+            return
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            yield Rejection(name, f"too large for one article ({size / 1e6:.0f} MB; the limit is "
+                                  f"{MAX_FILE_BYTES / 1e6:.0f} MB)", _SPLIT_FIX)
             return
         data = path.read_bytes()
     except OSError as err:
@@ -127,9 +140,30 @@ def _finished(items: Iterator[Document | Rejection], fmt: str, settings: Setting
     whole_file = fmt in (TEXT, HTML)  # one document per file: the sidecar may name the file
     try:
         for item in items:
-            yield item if isinstance(item, Rejection) else finish(item, settings, sidecar, whole_file)
+            if isinstance(item, Rejection):
+                yield item
+            elif len(item.text) > MAX_TEXT_CHARS:
+                yield Rejection(item.input, f"too long for one article ({len(item.text):,} characters; the limit "
+                                            f"is {MAX_TEXT_CHARS:,})", _SPLIT_FIX, item.record)
+            else:
+                yield finish(item, settings, sidecar, whole_file)
     except InputError as err:
         yield Rejection(err.input, err.reason, err.fix, err.record)
+
+
+def bounded_lines(stream, limit: int) -> Iterator[bytes | None]:
+    """The lines of a binary stream, each read with at most `limit` bytes in memory; a longer
+    line is skipped to its end and given as None (its number still counts)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+            continue
+        yield line
 
 
 def _walk(folder: Path) -> Iterator[Path | Rejection]:

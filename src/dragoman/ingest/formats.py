@@ -93,12 +93,18 @@ def html_document(data: bytes, name: str, doc_id: str, fmt: str, record: str | N
 
 # -- JSON and JSONL ---------------------------------------------------------------------------
 
-def read_jsonl(lines: Iterable[bytes], name: str, stem: str, settings: Settings) -> Iterator[Document | Rejection]:
-    """One JSON object per line, read line by line; a bad line is a Rejection naming it."""
+def read_jsonl(lines: Iterable[bytes | None], name: str, stem: str,
+               settings: Settings) -> Iterator[Document | Rejection]:
+    """One JSON object per line, read line by line; a bad line is a Rejection naming it. A line
+    given as None was too long to read (`ingest.bounded_lines`)."""
     for n, raw in enumerate(lines, 1):
+        record = f"line {n}"
+        if raw is None:
+            yield Rejection(name, "line too long to be one article", "Split the article, or check that the file "
+                            "has one JSON object per line", record)
+            continue
         if not raw.strip():
             continue
-        record = f"line {n}"
         try:
             obj = json.loads(decode_bytes(raw, name, record))
         except InputError as err:

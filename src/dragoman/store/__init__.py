@@ -707,6 +707,18 @@ class Store:
         return [Actor(actor_id=r[0], name=r[1], country=r[2], sector=r[3], kind=r[4], office=r[5]) for r in rows]
 
     @_held
+    def meta(self) -> dict[str, str]:
+        """The `meta` table: schema_version, created_by."""
+        return dict(self._con.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
+    @_held
+    def rejection_reasons(self, limit: int = 20) -> list[tuple[str, int, str]]:
+        """(reason, count, fix) of the rejections, most frequent first."""
+        return [tuple(r) for r in self._con.execute(
+            "SELECT reason, count(*) AS n, any_value(fix) FROM rejections GROUP BY reason "
+            "ORDER BY n DESC, reason LIMIT ?", [limit]).fetchall()]
+
+    @_held
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {t: self._first(f"SELECT count(*) FROM {t}")[0] for t in TABLE_NAMES}
