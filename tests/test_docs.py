@@ -39,7 +39,7 @@ def test_actors_md_examples_load_and_agree(tmp_path):
 def test_architecture_names_every_stage_module():
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     src = ROOT / "src" / "dragoman"
-    for module in ("ingest/", "clean.py", "parse.py", "actors/", "events/", "dates.py", "quotes.py",
+    for module in ("ingest/", "clean.py", "language.py", "parse.py", "actors/", "events/", "dates.py", "quotes.py",
                    "pipeline.py", "engines/", "store/", "web/", "export.py", "evaluate.py", "cli.py", "actors/link.py"):
         assert (src / module.rstrip("/")).exists(), module
         assert f"`{module}" in text, module
