@@ -73,6 +73,8 @@ def make_bad_folder(root: Path) -> dict[str, list[str]]:
     put("cut.warc.gz", whole[: len(whole) - 40], "skipped", "truncated or corrupt WARC archive")
     put("notes.pdf", b"%PDF-1.4", "unknown format '.pdf'")
     put("sub/deeper.txt", OTHER.replace("Chile", "Uruguay"), "coded deeper")
+    (root / "gone.txt").symlink_to(root / "nowhere.txt")
+    expect["gone.txt"] = ["cannot read the file: a broken link"]
     if os.geteuid() != 0:  # root reads any file
         locked = put("locked.txt", NEWS.replace("Kenya", "Malawi"), "cannot read the file")
         locked.chmod(0)

@@ -182,3 +182,7 @@ def _walk(folder: Path) -> Iterator[Path | Rejection]:
             yield from _walk(path)
         elif entry.is_file():
             yield path
+        elif not entry.is_dir():  # a link to a folder is skipped (it could loop); anything else is said
+            what = "a broken link" if entry.is_symlink() else "not a regular file (a pipe, socket or device)"
+            yield Rejection(str(path), f"cannot read the file: {what}", "Remove it from the folder, or point the "
+                            "link at an article file")
