@@ -78,8 +78,8 @@ class Pipeline:
         }
 
     def code(self, documents: Iterable[Document], settle: bool = True) -> Iterator[CodedDocument | Rejection]:
-        """Code documents one by one: one `CodedDocument`, or a `Rejection` (not English), per
-        document, in order. With `settle=False` events of people the document leaves without
+        """Code documents one by one: one `CodedDocument`, or a `Rejection` (no article text, or
+        not English), per document, in order. With `settle=False` events of people the document leaves without
         country or sector are kept for `dragoman.actors.link` to place (see `settle_events`)."""
         for part in batches(documents, self.settings.batch_size):
             cleaned = [clean(d) for d in part]
@@ -154,12 +154,13 @@ class Pipeline:
             rule=ev.rule,
         )
 
+
 NO_TEXT = ("no article text: all of it reads as menus, links, bylines or other boilerplate",
            "Check that the input is an article, not an index, a menu or a login page")
 
 # A run lets go of a shared store while it codes once it has held it this long (reopening costs
-# about 25 ms, a batch of one worker two seconds): readers wait at most a few seconds.
-RELEASE_AFTER = 4.0
+# about 25 ms, a batch of one worker two seconds): readers wait ten seconds at most.
+RELEASE_AFTER = 8.0
 
 
 def _precision(value: str | None) -> str | None:

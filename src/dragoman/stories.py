@@ -43,8 +43,7 @@ from datetime import date, timedelta
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
-from sklearn.metrics.pairwise import cosine_similarity
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from .dates import date_span
 from .clean import article_text
@@ -173,8 +172,19 @@ def _similarities(terms: Sequence[Sequence[tuple[int, int]]], first_new: int):
     pairs = np.fromiter(chain.from_iterable(chain.from_iterable(terms)), dtype=np.int64,
                         count=2 * int(indptr[-1])).reshape(-1, 2)  # (term, count) rows
     matrix = csr_matrix((pairs[:, 1].astype(float), pairs[:, 0], indptr), shape=(len(terms), N_FEATURES))
-    tfidf = TfidfTransformer(sublinear_tf=True).fit_transform(matrix)
-    return cosine_similarity(tfidf[first_new:], tfidf)
+    matrix.sum_duplicates()
+    matrix.eliminate_zeros()
+    # scikit-learn's TfidfTransformer(sublinear_tf=True) and cosine_similarity, without their
+    # checks (a tenth of a second a batch): tf 1 + ln(count), smooth idf, rows of unit length
+    matrix.data = 1.0 + np.log(matrix.data)
+    df = np.bincount(matrix.indices, minlength=N_FEATURES)
+    n = matrix.shape[0]
+    matrix.data *= (np.log((1.0 + n) / (1.0 + df)) + 1.0)[matrix.indices]
+    rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data ** 2, minlength=n))
+    norms[norms == 0] = 1.0
+    matrix.data /= norms[rows]
+    return (matrix[first_new:] @ matrix.T).toarray()
 
 
 def _linked(a: tuple[date, date] | None, b: tuple[date, date] | None, sim: float, shares_incident: bool,
