@@ -1,5 +1,6 @@
-"""The event store: one DuckDB file. The only module that imports duckdb or writes Parquet (but for
-the Ray engine's temporary shards, `engines/ray.py`).
+"""The event store: one DuckDB file. The only package that talks to DuckDB or writes Parquet (but
+for the Ray engine's temporary shards, `engines/ray.py`); `explore.py` holds the explorer's reads.
+A store opened `shared=True` holds the file only while it uses it (see `Store`).
 
 Reads `CodedDocument`s, `Rejection`s and run records; returns typed records (`Event`, `Quote`,
 `Document`) rebuilt from rows, plain rows for export, and a `StoreSummary`. Each `write()` is one
