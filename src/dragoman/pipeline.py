@@ -18,7 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from . import __version__, dates, incidents, quotes, stories
+from . import __version__, channels, dates, incidents, messages, quotes, stories
 from .actors import ActorDictionary, ActorStage, Gazetteer
 from .actors.link import ActorMemory, link_batch
 from .clean import clean
@@ -57,14 +57,15 @@ class Pipeline:
         self.dictionaries = ((ActorDictionary.load(settings.actors),) if settings.actors else ()) + (builtin,)
         self.actors = ActorStage(self.nlp, self.gazetteer, self.dictionaries)
         self.coder = Coder(self.lexicon)
+        self.messages = messages.MessageFinder(self.coder)
         self.language = None if settings.any_language else LanguageCheck()
 
         # The entity recogniser reads the sentences that may hold an event and have a word that may
         # be a name, or that may name a quote's speaker, and those they refer back to
         # (`parse.NameSelection`); `--all-names`: every sentence.
         self.names = None if settings.all_names else NameSelection(
-            needed=lambda sent: (self.coder.has_trigger(sent) and quotes.has_capitalised(sent))
-            or quotes.may_name_speaker(sent),
+            needed=lambda sent: ((self.coder.has_trigger(sent) or messages.may_report(sent))
+                                 and quotes.has_capitalised(sent)) or quotes.may_name_speaker(sent),
             refers=quotes.pronoun_speaker)
 
     def versions(self) -> dict[str, str]:
@@ -107,6 +108,7 @@ class Pipeline:
             self._event(doc, n, ev) for n, ev in enumerate(self.coder(parsed, actors))
         )
         found = quotes.attribute(parsed.document.doc_id, quotes.find_quotes(parsed), actors)
+        messages = self.messages(parsed, actors, found)
         return CodedDocument(
             document=doc,
             blocks=parsed.clean.blocks,
@@ -116,6 +118,7 @@ class Pipeline:
             quotes=found,
             n_sentences=parsed.n_sentences,
             terms=stories.document_terms(doc, parsed.clean.blocks),
+            messages=messages,
         )
 
     def _event(self, doc: Document, n: int, ev: CodedEvent) -> Event:
@@ -391,6 +394,21 @@ def _run(inputs, settings, store, on_progress, engine) -> RunSummary:
 
 
 def across_documents(store, results: list[CodedDocument]) -> Placement:
+    """A batch among the stored documents (see `_placed`), and, when the batch reports a message,
+    every message and channel assembled again from all the reports (channels.py)."""
+    placement = _placed(store, results)
+    reports = [r for cd in placement.coded for r in cd.messages]
+    if not reports:
+        return placement
+    batch = {cd.document.doc_id for cd in placement.coded}
+    stored = [r for r in store.message_reports() if r.doc_id not in batch]
+    offices = store.offices({a.actor_id for r in stored for a in (r.sender, r.recipient) if a is not None})
+    offices.update({a.actor_id: a.office for cd in placement.coded for a in cd.actors})
+    found, paths = channels.assemble(stored + reports, offices)
+    return replace(placement, messages=tuple(found), channels=tuple(paths))
+
+
+def _placed(store, results: list[CodedDocument]) -> Placement:
     """A batch among the stored documents: each event joins the incident other reports of it
     started and each document its story, in this batch or before. An undated document that joins a
     dated story, or a stored one the batch's dated reports join, is dated against the window the

@@ -242,6 +242,123 @@ class Incident:
     doc_ids: tuple[str, ...]
 
 
+# -- messages (messages.py, channels.py) -------------------------------------------------------
+
+# How a carrier took part: carried the message for the sender, or received it for the recipient.
+CARRIED = "carried"
+RECEIVED = "received"
+# The fields of a message a sentence can state (the `field` of `Evidence`).
+MESSAGE_FIELDS = ("sender", "recipient", "carrier", "sent_date", "delivered_date", "topic", "reply")
+
+
+@dataclass(frozen=True)
+class Carrier:
+    """Someone in a message's chain between sender and recipient: an envoy who carried it, or a
+    person who received it on the recipient's behalf ("Volodin, as Putin's representative")."""
+
+    actor: ActorRef
+    role: str  # CARRIED | RECEIVED
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that states a field of a message: `field` is one of MESSAGE_FIELDS; offsets of
+    the sentence in its document's text."""
+
+    doc_id: str
+    field: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class MessageReport:
+    """One document's account of one message (a letter, a note, a reply), gathered from every
+    sentence of the document that speaks of it (messages.py)."""
+
+    report_id: str  # DOC_ID:mN
+    doc_id: str
+    kind: str  # the word the text uses: message, letter, note, reply, response, ...
+    reply: bool  # it answers another message
+    status: str  # occurred: sent or delivered; future: planned; hypothetical; negated
+    sender: ActorRef | None
+    recipient: ActorRef | None
+    carriers: tuple[Carrier, ...]  # in order: who carried it, then who received it for the recipient
+    sender_kind: str | None  # person | country | organization | group, of the sender's actor
+    recipient_kind: str | None
+    sent_date: EventDate | None
+    delivered_date: EventDate | None
+    topic: str | None  # a short phrase of the text: "strategic issues", "the JCPOA"
+    topic_start: int | None
+    topic_end: int | None
+    replies_to: str | None  # report_id of the message it answers, when the same document says
+    evidence: tuple[Evidence, ...]
+    published: str | None = None  # its document's publication date (for matching across documents)
+    outlet: str | None = None
+
+
+@dataclass(frozen=True)
+class Principal:
+    """An actor as a message across documents names it (no one report's words)."""
+
+    actor_id: str
+    name: str
+    country: str | None
+    sector: str | None
+
+
+@dataclass(frozen=True)
+class Envoy:
+    """A carrier of a message across documents: CARRIED or RECEIVED."""
+
+    actor: Principal
+    role: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """A message across every report of it (channels.py): who sent it to whom, through whom, when,
+    about what, and the message it answers."""
+
+    message_id: str  # m- and 16 hex digits
+    kind: str
+    reply: bool
+    status: str  # occurred when any report says it was sent or delivered, else the reports' status
+    sender: Principal | None
+    recipient: Principal | None
+    carriers: tuple[Envoy, ...]  # who carried it, then who received it for the recipient
+    sent_date: str | None
+    delivered_date: str | None
+    topic: str | None
+    in_reply_to: str | None  # message_id of the message it answers
+    channel_id: str | None  # the pair of principals it passed between
+    report_ids: tuple[str, ...]
+    doc_ids: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def date(self) -> str | None:
+        """When it was sent, else delivered: what orders a channel's messages."""
+        return self.sent_date or self.delivered_date
+
+
+@dataclass(frozen=True)
+class Channel:
+    """The messages between a pair of principals, in time order (channels.py)."""
+
+    channel_id: str  # c- and 16 hex digits
+    a: Principal  # the principals, in actor_id order
+    b: Principal
+    message_ids: tuple[str, ...]  # in time order
+    num_messages: int
+    num_replies: int
+    carriers: tuple[tuple[str, int], ...]  # carrier name, messages carried or received, most first
+    median_reply_days: float | None  # from a message to its reply, over the replies with a known original
+    first_date: str | None
+    last_date: str | None
+
+
 # -- stories (stories.py) ---------------------------------------------------------------------
 
 # Actors that name someone in particular; a group is a description ("firms", "the government").
@@ -287,6 +404,10 @@ class Placement:
     redated: tuple[Event, ...] = ()  # stored events of undated documents their story now dates
     inferred: dict[str, tuple[str, str]] = field(default_factory=dict)  # stored doc_id -> window
     dropped: tuple[str, ...] = ()  # incident ids no event belongs to any more
+    # every message and channel again, from the stored and the batch's message reports; None when
+    # the batch reports no message (the stored ones stand)
+    messages: tuple["Message", ...] | None = None
+    channels: tuple["Channel", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -304,6 +425,7 @@ class CodedDocument:
     # inferred from the story (stories.py); never a publication date of its own.
     inferred_published: tuple[str, str] | None = None
     terms: tuple[tuple[int, int], ...] = ()  # what story matching compares (stories.terms_of)
+    messages: tuple[MessageReport, ...] = ()  # the messages it reports (messages.py)
 
 
 @dataclass(frozen=True)

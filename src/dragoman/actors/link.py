@@ -119,7 +119,11 @@ def link(cd: CodedDocument, memory: ActorMemory) -> CodedDocument:
             continue  # two names of one person, now known to be one: not an interaction
         events.append(e)
     quotes = tuple(replace(q, speaker=_ref(q.speaker, mapping)) for q in cd.quotes)
-    return replace(cd, actors=tuple(actors.values()), mentions=mentions, events=tuple(events), quotes=quotes)
+    messages = tuple(replace(m, sender=_ref(m.sender, mapping), recipient=_ref(m.recipient, mapping),
+                             carriers=tuple(replace(c, actor=_ref(c.actor, mapping)) for c in m.carriers))
+                     for m in cd.messages)
+    return replace(cd, actors=tuple(actors.values()), mentions=mentions, events=tuple(events), quotes=quotes,
+                   messages=messages)
 
 
 def _ref(ref: ActorRef | None, mapping: dict[str, Actor]) -> ActorRef | None:

@@ -233,6 +233,14 @@ class Coder:
                 sources, targets, rule = givers, sources, "verb-reversed"
         yield from self._emit(b, pb, sent, v, trig, sources, targets, where, rule, status_from=v, vias=vias)
 
+    def subjects(self, v: Token) -> list[Token]:
+        """The subject of a verb, as events read it (see `_subjects`)."""
+        return self._subjects(v)
+
+    def status_of(self, tok: Token) -> str:
+        """Whether what a word says happened, is planned, hypothetical or negated, as for events."""
+        return self._status(tok, tok if tok.pos_ in ("VERB", "AUX") else tok.head)
+
     def _subjects(self, v: Token) -> list[Token]:
         """The subject of a verb, inherited through xcomp/advcl/conj chains ("will visit ... to meet")."""
         cur = v
@@ -564,6 +572,9 @@ def _actors_for(b: int, tok: Token, where) -> list[ResolvedMention]:
         more = [where.get((b, c.i)) for c in tok.doc[head.head].conjuncts]
         best = best + [m for m in more if m is not None and m.candidate is not head]
     return best
+
+
+actors_for = _actors_for  # for the message stage, which reads roles as events do
 
 
 def _through(tok: Token) -> list[Token]:

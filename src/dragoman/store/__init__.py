@@ -66,10 +66,14 @@ import duckdb
 
 from .. import __version__
 from ..errors import StoreError
+from . import messages as _msg
 from ..schema import (
     Actor,
     ActorRef,
     Block,
+    Channel,
+    Message,
+    MessageReport,
     CodedDocument,
     Document,
     Event,
@@ -89,7 +93,8 @@ from ..schema import (
     StoryDocument,
 )
 
-SCHEMA_VERSION = 4  # 2: quotes.cue; 3: incidents, events.incident_id; 4: stories, documents.story_id
+SCHEMA_VERSION = 5  # 2: quotes.cue; 3: incidents, events.incident_id; 4: stories, documents.story_id;
+# 5: message_reports, messages, channels
 
 
 class _Column(NamedTuple):
@@ -155,6 +160,9 @@ _TABLES: tuple[tuple[str, tuple[_Column, ...]], ...] = (
     ("stories", _cols("story_id VARCHAR PRIMARY KEY, title VARCHAR, first_published VARCHAR, "
                       "last_published VARCHAR, num_documents INTEGER, num_sources INTEGER, num_incidents INTEGER, "
                       "actors VARCHAR[], doc_ids VARCHAR[]")),
+    ("message_reports", _cols(_msg.REPORTS)),
+    ("messages", _cols(_msg.MESSAGES)),
+    ("channels", _cols(_msg.CHANNELS)),
 )
 
 # A stable row order per table, for reads and exports.
@@ -170,6 +178,9 @@ _ORDER: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("rejections", ("at", "input", "record", "reason")),
     ("incidents", ("first_reported", "incident_id")),
     ("stories", ("first_published", "story_id")),
+    ("message_reports", ("doc_id", "report_id")),
+    ("messages", ("date", "message_id")),
+    ("channels", ("first_date", "channel_id")),
 )
 
 TABLE_NAMES = tuple(name for name, _ in _TABLES)
@@ -528,6 +539,12 @@ class Store:
                 self._insert("mentions", [(cd.document.doc_id, m.actor_id, m.text, m.start, m.end, m.how)
                                           for cd in fresh for m in cd.mentions])
                 self._insert("quotes", [_quote_row(q) for cd in fresh for q in cd.quotes])
+                self._insert("message_reports", [_msg.report_row(r, run_id) for cd in fresh for r in cd.messages])
+                if placement.messages is not None:
+                    self._con.execute("DELETE FROM messages")
+                    self._con.execute("DELETE FROM channels")
+                    self._insert("messages", [_msg.message_row(m) for m in placement.messages])
+                    self._insert("channels", [_msg.channel_row(c) for c in placement.channels])
                 self._insert("actors", _actor_rows(fresh), upsert=_ACTOR_UPSERT)
                 self._insert("rejections", [(run_id, r.input, r.record, r.reason, r.fix, now) for r in rejections])
                 self._summarise_stories(sorted({story_of[cd.document.doc_id] for cd in fresh
@@ -693,6 +710,30 @@ class Store:
     def stories(self) -> list[Story]:
         """Every story, earliest first."""
         return [_story(r) for r in self._select("stories", None)]
+
+    @_held
+    def message_reports(self) -> list[MessageReport]:
+        """Every document's account of every message, in document order."""
+        return [_msg.report(r) for r in self._select("message_reports", None)]
+
+    @_held
+    def messages(self) -> list[Message]:
+        """Every message across documents, earliest first (undated last)."""
+        return [_msg.message(r) for r in self._select("messages", None)]
+
+    @_held
+    def channels(self) -> list[Channel]:
+        """Every channel between two principals, earliest first."""
+        return [_msg.channel(r) for r in self._select("channels", None)]
+
+    @_held
+    def offices(self, actor_ids: Iterable[str]) -> dict[str, str | None]:
+        """actor_id -> office, of the given stored actors."""
+        ids = sorted(set(actor_ids))
+        if not ids:
+            return {}
+        return dict(self._con.execute("SELECT actor_id, office FROM actors WHERE actor_id IN (SELECT unnest(?::VARCHAR[]))",
+                                      [ids]).fetchall())
 
     @_held
     def story_of(self) -> dict[str, str]:
