@@ -294,3 +294,27 @@ def _channels(messages: Sequence[Message]) -> list[Channel]:
         ))
     return out
 
+
+
+# -- reading --------------------------------------------------------------------------------------
+
+def matches(p: Principal | None, actor: str | None, country: str | None) -> bool:
+    """Whether a principal is the one asked for: `actor` an actor_id or part of its name (any
+    case), `country` its ISO 3166-1 alpha-3 code."""
+    if p is None:
+        return False
+    if actor is not None and not (p.actor_id == actor or actor.lower() in p.name.lower()):
+        return False
+    return country is None or (p.country or "").upper() == country.upper()
+
+
+def select(channels: Sequence[Channel], actor: str | None = None, country: str | None = None) -> list[Channel]:
+    """The channels with a principal that `matches` (all of them without `actor` and `country`)."""
+    return [c for c in channels if matches(c.a, actor, country) or matches(c.b, actor, country)]
+
+
+def chain(m: Message) -> str:
+    """A message's way: "Ali Khamenei -> [Mohammad Baqer Qalibaf -> Vyacheslav Volodin] -> Vladimir
+    Putin" (the sender, the carriers in order, the recipient; "?" for a role no report gives)."""
+    middle = f" -> [{' -> '.join(c.actor.name for c in m.carriers)}]" if m.carriers else ""
+    return f"{m.sender.name if m.sender else '?'}{middle} -> {m.recipient.name if m.recipient else '?'}"

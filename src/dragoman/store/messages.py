@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from ..channels import chain
 from ..schema import (
     ActorRef,
     Carrier,
@@ -48,13 +49,6 @@ MESSAGES = ("message_id VARCHAR PRIMARY KEY, kind VARCHAR, reply BOOLEAN, status
 CHANNELS = (f"channel_id VARCHAR PRIMARY KEY, {_principal('a')}, {_principal('b')}, num_messages INTEGER, "
             "num_replies INTEGER, carrier_names VARCHAR[], carrier_counts INTEGER[], median_reply_days DOUBLE, "
             "first_date VARCHAR, last_date VARCHAR, message_ids VARCHAR[]")
-
-
-def chain(m: Message) -> str:
-    """A message's way, as `dragoman channels` prints it: "A -> [B -> C] -> D"."""
-    ends = [m.sender.name if m.sender else "?", m.recipient.name if m.recipient else "?"]
-    middle = f" -> [{' -> '.join(c.actor.name for c in m.carriers)}]" if m.carriers else ""
-    return f"{ends[0]}{middle} -> {ends[1]}"
 
 
 def _ref(ref: ActorRef | None) -> tuple:
