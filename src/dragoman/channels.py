@@ -49,6 +49,7 @@ from .schema import (
     MessageReport,
     Party,
     Principal,
+    unnamed,
 )
 
 SAME_MESSAGE = timedelta(days=21)  # reports of one message: its sending and delivery and the news of both
@@ -119,22 +120,43 @@ def _agree(a: ActorRef | None, ak, b: ActorRef | None, bk, offices) -> bool:
 
 
 def _joins(r: MessageReport, group: Sequence[MessageReport], offices) -> bool:
+    mine = {c.actor.actor_id for c in r.carriers if c.role == CARRIED}
+    stand_in = False
     for g in group:
         if g.reply != r.reply or g.doc_id == r.doc_id:
             return False  # a document's own messages are already apart (messages.py)
-        if not (_agree(r.sender, r.sender_kind, g.sender, g.sender_kind, offices)
-                and _agree(r.recipient, r.recipient_kind, g.recipient, g.recipient_kind, offices)):
-            return False
-        mine = {c.actor.actor_id for c in r.carriers if c.role == CARRIED}
         theirs = {c.actor.actor_id for c in g.carriers if c.role == CARRIED}
         if mine and theirs and not mine & theirs:
             return False
+        if not _agree(r.recipient, r.recipient_kind, g.recipient, g.recipient_kind, offices):
+            return False
+        if g.sender is not None and any(_stands_for(g.sender, g.sender_kind, o.sender, offices) for o in group):
+            continue  # a stand-in that joined for a named sender: that one decides
+        if not _agree(r.sender, r.sender_kind, g.sender, g.sender_kind, offices):
+            if not (_stands_for(r.sender, r.sender_kind, g.sender, offices)
+                    or _stands_for(g.sender, g.sender_kind, r.sender, offices)):
+                return False
+            stand_in = True
+    # "the Leader's message to Putin, delivered by Velayati": a stand-in sender needs the same carrier
+    if stand_in and not mine & {c.actor.actor_id for g in group for c in g.carriers if c.role == CARRIED}:
+        return False
     wins = [w for w in map(_window, group) if w is not None]
     mine = _window(r)
     if mine is None or not wins:
         return mine is None and not wins
     lo, hi = min(w[0] for w in wins), max(w[1] for w in wins)
     return mine[0] <= hi + SAME_MESSAGE and lo - SAME_MESSAGE <= mine[1]
+
+
+def _stands_for(a: ActorRef | None, kind: str | None, b: ActorRef | None, offices) -> bool:
+    """An office holder the text neither named nor placed ("the Leader") and a named person who
+    holds that office (Khamenei, Supreme Leader): the same head word of the office."""
+    if a is None or b is None or a.country is not None or (kind or "person") != "person":
+        return False
+    office_a, office_b = offices.get(a.actor_id), offices.get(b.actor_id)
+    if not office_a or not office_b or not unnamed(a.name, office_a) or unnamed(b.name, office_b):
+        return False
+    return office_a.lower().split()[-1] == office_b.lower().split()[-1]
 
 
 def _shared(r: MessageReport, group: Sequence[MessageReport]) -> int:
@@ -176,13 +198,16 @@ def _summarise(group: Sequence[MessageReport]) -> Message:
                     sender.actor_id if sender else None, recipient.actor_id if recipient else None):
                 carriers.append(Envoy(principal(c.actor), c.role))
     carriers.sort(key=lambda c: c.role != CARRIED)
+    if sender is None and carriers and carriers[0].role == CARRIED:
+        # "X handed a letter to Y", and no report says whose: X's own
+        sender, carriers = carriers[0].actor, carriers[1:]
     status = OCCURRED if any(r.status == OCCURRED for r in group) else group[0].status
     return Message(
         message_id=message_id(group),
         kind=Counter(r.kind for r in group).most_common(1)[0][0],
         reply=group[0].reply,
         status=status,
-        sender=principal(sender),
+        sender=sender if isinstance(sender, Principal) else principal(sender),
         recipient=principal(recipient),
         carriers=tuple(carriers),
         sent_date=_stated(r.sent_date for r in group),

@@ -93,7 +93,8 @@ def _parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write a table as JSONL, CSV, TSV or Parquet",
                        description="Export a table of the store. Column names are documented in docs/EXPORT.md.")
-    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections", "incidents", "stories"))
+    e.add_argument("table", choices=("events", "quotes", "actors", "documents", "rejections", "incidents", "stories",
+                                      "messages", "channels"))
     _db_option(e)
     e.add_argument("--format", default="jsonl", choices=("jsonl", "csv", "tsv", "parquet"))
     e.add_argument("-o", "--output", default="-", help="output file, or - for stdout (default)")
@@ -139,6 +140,14 @@ def _parser() -> argparse.ArgumentParser:
     w.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     w.set_defaults(func=cmd_serve)
 
+    h = sub.add_parser("channels", help="print the messages between principals: who sent what to whom, through whom",
+                       description="Print each channel (the messages between two principals, either way) and its "
+                                   "messages in time order: date, sender -> [carriers, in order] -> recipient.")
+    _db_option(h)
+    h.add_argument("--actor", metavar="NAME", help="only channels with this principal (an actor id or part of a name)")
+    h.add_argument("--country", metavar="ISO3", type=_iso3, help="only channels with a principal of this country")
+    h.set_defaults(func=cmd_channels)
+
     d = sub.add_parser("demo", help="code the bundled sample articles and print what was found")
     _db_option(d)
     d.set_defaults(func=cmd_demo)
@@ -159,6 +168,12 @@ def _positive_int(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
     return int(text)
+
+
+def _iso3(text: str) -> str:
+    if not re.fullmatch(r"[A-Za-z]{3}", text):
+        raise argparse.ArgumentTypeError(f"expected a country as an ISO 3166-1 alpha-3 code (IRN, RUS, USA), not {text!r}")
+    return text.upper()
 
 
 def _iso_date(text: str) -> str:
@@ -352,6 +367,40 @@ def cmd_status(args: argparse.Namespace) -> int:
         for reason, n, fix in reasons:
             print(f"  {n:>6}  {reason}  (fix: {fix})")
     return EXIT_OK
+
+
+def cmd_channels(args: argparse.Namespace) -> int:
+    from .channels import chain, select
+    from .store import READER_WAIT, Store
+
+    _require_store(args.db)
+    with Store(args.db, read_only=True, shared=True, wait=READER_WAIT) as store, store.session():
+        found = select(store.channels(), args.actor, args.country)
+        messages = {m.message_id: m for m in store.messages()}
+    if not found:
+        asked = " and ".join(x for x in (args.actor and f"actor {args.actor!r}", args.country and f"country {args.country}")
+                             if x)
+        print(f"no channels{' with ' + asked if asked else ''} in {args.db}"
+              f" ({len(messages)} messages)", file=sys.stderr)
+        return EXIT_OK
+    for n, c in enumerate(found):
+        replies = f", {c.num_replies} {'reply' if c.num_replies == 1 else 'replies'}" if c.num_replies else ""
+        median = f"; median reply {c.median_reply_days:g} days" if c.median_reply_days is not None else ""
+        carriers = "; carriers: " + ", ".join(f"{name} ({k})" for name, k in c.carriers) if c.carriers else ""
+        print(("\n" if n else "") + f"{_principal(c.a)} <-> {_principal(c.b)}: {c.num_messages} "
+              f"{'message' if c.num_messages == 1 else 'messages'}{replies}{median}{carriers}")
+        for mid in c.message_ids:
+            m = messages[mid]
+            notes = [m.status if m.status != "occurred" else "", m.topic and f"on {m.topic}",
+                     m.reply and (f"reply to {messages[m.in_reply_to].date or 'an undated message'}"
+                                  if m.in_reply_to in messages else "reply, original unknown")]
+            note = "; ".join(x for x in notes if x)
+            print(f"  {m.date or 'undated':<10}  {chain(m)}" + (f"  ({note})" if note else ""))
+    return EXIT_OK
+
+
+def _principal(p) -> str:
+    return f"{p.name} ({p.country})" if p.country else p.name
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -169,7 +169,7 @@ from typing import IO
 from .errors import UsageError
 from .store import Store
 
-TABLES = ("events", "quotes", "actors", "documents", "rejections", "incidents", "stories")
+TABLES = ("events", "quotes", "actors", "documents", "rejections", "incidents", "stories", "messages", "channels")
 FORMATS = ("jsonl", "csv", "tsv", "parquet")
 
 # The contract: top-level fields per table, in order. A field named in NESTED is an object in
@@ -189,6 +189,12 @@ INCIDENTS = ("incident_id", "type", "mode", "status", "source", "target", "via",
 STORIES = ("story_id", "title", "first_published", "last_published", "num_documents", "num_sources",
            "num_incidents", "actors", "doc_ids")
 
+MESSAGES = ("message_id", "kind", "reply", "status", "sender", "recipient", "carriers", "chain", "date", "sent_date",
+            "delivered_date", "topic", "in_reply_to", "channel_id", "num_reports", "num_documents", "report_ids",
+            "doc_ids", "evidence")
+CHANNELS = ("channel_id", "a", "b", "num_messages", "num_replies", "carriers", "median_reply_days", "first_date",
+            "last_date", "message_ids")
+
 ROLE_FIELDS = ("name", "country", "sector", "text", "start", "end")
 LOCATION_FIELDS = ("name", "country", "text", "start", "end")
 SPEAKER_FIELDS = ("name", "country", "sector", "text", "start", "end")
@@ -196,6 +202,14 @@ PARTY_FIELDS = ("actor_id", "name", "country")
 NESTED = (("source", ROLE_FIELDS), ("target", ROLE_FIELDS), ("via", ROLE_FIELDS),
           ("location", LOCATION_FIELDS), ("speaker", SPEAKER_FIELDS))
 INCIDENT_NESTED = (("source", PARTY_FIELDS), ("target", PARTY_FIELDS), ("via", PARTY_FIELDS))
+PRINCIPAL_FIELDS = ("actor_id", "name", "country", "sector")
+# Lists of objects: in JSONL one array of objects, in the flat formats one list column per field
+# (`carrier_names`, `evidence_texts`, ...), all of the same length.
+LISTED = {
+    "messages": (("carriers", "carrier", ("actor_id", "name", "country", "sector", "role")),
+                 ("evidence", "evidence", ("doc_id", "field", "start", "end", "text"))),
+    "channels": (("carriers", "carrier", ("name", "count")),),
+}
 
 LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
 
@@ -203,17 +217,40 @@ LIST_SEPARATOR = "|"  # joins lists (actor aliases) in CSV/TSV
 def fields(table: str) -> tuple[str, ...]:
     """The top-level JSONL field names of `table`."""
     _check(table, "jsonl")
-    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS, INCIDENTS, STORIES)))[table]
+    return dict(zip(TABLES, (EVENTS, QUOTES, ACTORS, DOCUMENTS, REJECTIONS, INCIDENTS, STORIES, MESSAGES,
+                             CHANNELS)))[table]
 
 
 def _nested(table: str) -> dict[str, tuple[str, ...]]:
+    if table == "messages":
+        return {"sender": PRINCIPAL_FIELDS, "recipient": PRINCIPAL_FIELDS}
+    if table == "channels":
+        return {"a": PRINCIPAL_FIELDS, "b": PRINCIPAL_FIELDS}
     return dict(INCIDENT_NESTED if table == "incidents" else NESTED)
 
 
+def _listed(table: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {name: (prefix, subs) for name, prefix, subs in LISTED.get(table, ())}
+
+
+def _list_column(prefix: str, sub: str) -> str:
+    return f"{prefix}_{sub[:-1]}ies" if sub.endswith("y") else f"{prefix}_{sub}s"
+
+
 def columns(table: str) -> tuple[str, ...]:
-    """The flat column names of `table` (CSV, TSV, Parquet): nested objects become `field_sub`."""
-    nested = _nested(table)
-    return tuple(c for f in fields(table) for c in ([f"{f}_{s}" for s in nested[f]] if f in nested else [f]))
+    """The flat column names of `table` (CSV, TSV, Parquet): nested objects become `field_sub`,
+    lists of objects one list column per field (`carrier_names`)."""
+    nested, listed = _nested(table), _listed(table)
+    out: list[str] = []
+    for f in fields(table):
+        if f in nested:
+            out += [f"{f}_{s}" for s in nested[f]]
+        elif f in listed:
+            prefix, subs = listed[f]
+            out += [_list_column(prefix, s) for s in subs]
+        else:
+            out.append(f)
+    return tuple(out)
 
 
 def export(store: Store, table: str, fmt: str, out: Path | None) -> int:
@@ -246,9 +283,10 @@ def _write(store: Store, table: str, fmt: str, fh: IO[str]) -> int:
     rows = store.rows(table, flat)
     n = 0
     if fmt == "jsonl":
-        top, nested = fields(table), _nested(table)
+        top, nested, listed = fields(table), _nested(table), _listed(table)
         for row in rows:
-            fh.write(json.dumps(_nest(dict(zip(flat, row)), top, nested), ensure_ascii=False, default=_json_value))
+            record = _nest(dict(zip(flat, row)), top, nested, listed)
+            fh.write(json.dumps(record, ensure_ascii=False, default=_json_value))
             fh.write("\n")
             n += 1
         return n
@@ -260,13 +298,20 @@ def _write(store: Store, table: str, fmt: str, fh: IO[str]) -> int:
     return n
 
 
-def _nest(flat: dict[str, object], top: Sequence[str], nested: dict[str, tuple[str, ...]]) -> dict[str, object]:
+def _nest(flat: dict[str, object], top: Sequence[str], nested: dict[str, tuple[str, ...]],
+          listed: dict[str, tuple[str, tuple[str, ...]]] | None = None) -> dict[str, object]:
     """A flat row as a JSONL record: `role_*` columns folded into an object, null when the role's
-    `name` is null (every actor and location has a name)."""
+    `name` is null (every actor and location has a name); list columns zipped into a list of
+    objects."""
     record: dict[str, object] = {}
+    listed = listed or {}
     for f in top:
         if f in nested:
             record[f] = None if flat[f"{f}_name"] is None else {s: flat[f"{f}_{s}"] for s in nested[f]}
+        elif f in listed:
+            prefix, subs = listed[f]
+            values = [flat[_list_column(prefix, s)] or [] for s in subs]
+            record[f] = [dict(zip(subs, item)) for item in zip(*values)]
         else:
             record[f] = flat[f]
     return record

@@ -440,6 +440,12 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str]) -> list[_Draft]:
                 g.carriers.append(Carrier(g.recipient, RECEIVED))
             g.recipient = addressee
             g.evidence.setdefault("recipient", []).extend(g.evidence.get("reply", []))
+    for g in groups:
+        received = [c for c in g.carriers if c.role == RECEIVED]
+        if g.recipient is None and received:
+            # "X received a letter from Y": with no one else named as its addressee, X is
+            g.recipient = received[-1].actor
+            g.carriers.remove(received[-1])
     kept = [g for g in groups if g.sender is not None or g.carriers]
     return [g for g in kept if any(r is not None and r.political for r in
                                    (g.sender, g.recipient, *(c.actor for c in g.carriers)))]

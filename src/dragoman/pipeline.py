@@ -403,7 +403,10 @@ def across_documents(store, results: list[CodedDocument]) -> Placement:
     batch = {cd.document.doc_id for cd in placement.coded}
     stored = [r for r in store.message_reports() if r.doc_id not in batch]
     offices = store.offices({a.actor_id for r in stored for a in (r.sender, r.recipient) if a is not None})
-    offices.update({a.actor_id: a.office for cd in placement.coded for a in cd.actors})
+    for a in (a for cd in placement.coded for a in cd.actors if a.office):
+        offices.setdefault(a.actor_id, a.office)  # the store keeps an actor's first office, too
+    for a in (a for cd in placement.coded for a in cd.actors):
+        offices.setdefault(a.actor_id, None)
     found, paths = channels.assemble(stored + reports, offices)
     return replace(placement, messages=tuple(found), channels=tuple(paths))
 

@@ -173,6 +173,10 @@ class Resolver:
                 return country
         return None
 
+    def _religious(self, office: str | None) -> bool:
+        post = self.gaz.office(office) if office else None
+        return post is not None and post.sector == "REL"
+
     def post_exists(self, office: str | None, country: str | None) -> bool:
         """Whether an official with this office may be of `country` for want of a better clue: yes
         unless the office is a listed post that the listed holders show `country` not to have (a
@@ -334,6 +338,10 @@ class Resolver:
             elif k is not None:  # the built-in one fills what the text leaves
                 name, country = k.name, country or k.country
                 sector, office = sector or k.sector, office or k.office
+                if k.office and self._religious(office):
+                    # a religious title ("Ayatollah") is how the text addresses the holder of a post
+                    # the dictionary lists ("Supreme Leader"): the post is the office
+                    office = k.office
             if country is None and k is None and date is None and office:
                 # "President Bush" in an undated text: every listed President Bush was American
                 country = self._post_country(p.surname, office, context)
