@@ -40,6 +40,7 @@ def test_architecture_names_every_stage_module():
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     src = ROOT / "src" / "dragoman"
     for module in ("ingest/", "clean.py", "language.py", "parse.py", "actors/", "events/", "dates.py", "quotes.py",
-                   "pipeline.py", "engines/", "store/", "web/", "export.py", "evaluate.py", "cli.py", "actors/link.py"):
+                   "pipeline.py", "engines/", "store/", "web/", "export.py", "evaluate.py", "cli.py", "actors/link.py",
+                   "messages.py", "channels.py"):
         assert (src / module.rstrip("/")).exists(), module
         assert f"`{module}" in text, module

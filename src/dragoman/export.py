@@ -7,7 +7,8 @@ of this docstring is docs/EXPORT.md.
 
 `dragoman export TABLE [--db FILE] [--format jsonl|csv|tsv|parquet] [-o FILE|-]`
 
-Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`, `stories`. Formats:
+Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`, `stories`,
+`messages`, `channels`. Formats:
 
 - **jsonl** (default): one JSON object per line, UTF-8 (non-ASCII characters kept as they are).
   Roles (`source`, `target`, `via`), `location` and `speaker` are nested objects, or `null`
@@ -19,11 +20,17 @@ Tables: `events`, `quotes`, `actors`, `documents`, `rejections`, `incidents`, `s
   `speaker_sector`, ...). Lists are joined with `|` (vertical bar). Missing values are empty
   fields; booleans are `true`/`false`; timestamps are ISO 8601.
 - **parquet**: the flat columns of CSV with native types (integers, doubles, booleans,
-  timestamps; `aliases`, `actors` and `doc_ids` are lists of strings). Needs `-o FILE`.
+  timestamps; `aliases`, `actors`, `doc_ids` and the other list columns are lists). Needs `-o FILE`.
+
+A list of objects (a message's `carriers` and `evidence`, a channel's `carriers`) is a JSON array
+of objects in JSONL, and one list column per field in the flat formats, all of the same length:
+`carriers` [{`name`, `role`}, ...] becomes `carrier_names`, `carrier_roles`, ... (the `i`-th
+items go together).
 
 Rows come in a stable order: events and quotes by `doc_id` then `start`; actors by `actor_id`;
 documents by `doc_id`; rejections by time; incidents by `first_reported` then `incident_id`;
-stories by `first_published` then `story_id`. Character offsets (`start`, `end`, `*_start`, `*_end`)
+stories by `first_published` then `story_id`; messages by `date` then `message_id` (undated last);
+channels by `first_date` then `channel_id`. Character offsets (`start`, `end`, `*_start`, `*_end`)
 index the document's `text` (see the documents table), counted in Unicode code points (Python
 string indices), end exclusive: `text[start:end]` is the text a field claims.
 
@@ -142,6 +149,43 @@ shared incidents and actors, closeness in time and text similarity. How document
 | `num_incidents` | incidents its documents report |
 | `actors` | the named people and organisations most of its documents mention, most first (at most five; a list) |
 | `doc_ids` | its documents (a list; in CSV/TSV joined with vertical bars) |
+
+## messages
+One row per diplomatic message (a letter, note or reply), joined across every report of it: who
+sent it to whom, who carried it and who received it on the recipient's behalf, when, about what,
+and the message it answers. How reports are read and joined: `src/dragoman/messages.py` and
+`src/dragoman/channels.py`.
+
+| column | meaning |
+|---|---|
+| `message_id` | stable id, `m-` and 16 hex digits |
+| `kind` | the word the reports use most: `message`, `letter`, `note`, `missive`, `reply`, `response` |
+| `reply` | true when it answers another message |
+| `status` | `occurred` when a report says it was sent or delivered, else `future` (planned), `hypothetical` or `negated` |
+| `sender`, `recipient` | the principals: `{actor_id, name, country, sector}` (CSV/TSV/Parquet: `sender_actor_id`, `sender_name`, ...), or null when no report names one |
+| `carriers` | in order, who carried it (`role` `carried`: an envoy, a minister, an ambassador) and then who received it for the recipient (`role` `received`: "Volodin, as Putin's representative"): a list of `{actor_id, name, country, sector, role}` (flat: `carrier_actor_ids`, `carrier_names`, `carrier_countries`, `carrier_sectors`, `carrier_roles`) |
+| `chain` | the way it went as text: `Ali Khamenei -> [Mohammad Baqer Qalibaf -> Vyacheslav Volodin] -> Vladimir Putin` |
+| `date` | `sent_date`, else `delivered_date`: what orders a channel's messages |
+| `sent_date`, `delivered_date` | the dates a report's sentence gives its sending and its delivery (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`), the most precise; null when no sentence dates it (a publication date is never taken for either) |
+| `topic` | what it is about, a short phrase from the text ("strategic issues", "the JCPOA"), or null |
+| `in_reply_to` | for a reply, the `message_id` of the message it answers (named in the reply's document, else the latest earlier message the other way between the same principals), or null when none is known |
+| `channel_id` | the channel of its two principals (see channels), or null when one is unknown |
+| `num_reports`, `num_documents` | the document accounts it was joined from, and their documents |
+| `report_ids`, `doc_ids` | those accounts (`DOC_ID:mN`) and documents (lists) |
+| `evidence` | the sentences behind each field: a list of `{doc_id, field, start, end, text}`, `field` one of `sender`, `recipient`, `carrier`, `sent_date`, `delivered_date`, `topic`, `reply` (the sentence names the message it answers); `start`, `end` are the sentence's offsets in that document (flat: `evidence_doc_ids`, `evidence_fields`, `evidence_starts`, `evidence_ends`, `evidence_texts`) |
+
+## channels
+One row per pair of principals that exchanged messages, either way.
+
+| column | meaning |
+|---|---|
+| `channel_id` | stable id, `c-` and 16 hex digits |
+| `a`, `b` | the two principals, `{actor_id, name, country, sector}`, in `actor_id` order (flat: `a_actor_id`, `a_name`, ...) |
+| `num_messages`, `num_replies` | messages either way, and how many of them are replies |
+| `carriers` | who carried or received its messages and how many: a list of `{name, count}`, most first (flat: `carrier_names`, `carrier_counts`) |
+| `median_reply_days` | the median days from a message to its reply, over the replies whose original is known, or null |
+| `first_date`, `last_date` | the earliest and latest message date |
+| `message_ids` | its messages in time order (a list) |
 
 ## rejections
 One row per input (or record of an input) that could not be coded.

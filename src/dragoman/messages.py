@@ -49,6 +49,7 @@ from .schema import (
     Evidence,
     MessageReport,
     Quote,
+    unnamed,
 )
 
 MESSAGE_NOUNS = frozenset({"message", "letter", "note", "missive", "reply", "response"})
@@ -61,6 +62,7 @@ RECEIVE_VERBS = frozenset({"receive", "get", "accept"})
 # "as Y's representative in receiving", "on behalf of Y": whose the message is, at either end
 BEHALF_NOUNS = frozenset({"representative", "envoy", "emissary", "behalf"})
 TOPIC_PREPS = frozenset({"about", "on", "regarding", "concerning"})
+TOPIC_VERBS = frozenset({"concern", "address", "cover", "deal"})
 FIRST_PERSON = frozenset({"i", "we"})
 TOPIC_WORDS = 8  # a topic longer than this is cut to its head's own words
 
@@ -106,7 +108,7 @@ class MessageFinder:
             for sent in pb.sents:
                 drafts.extend(self._sentence(b, pb, sent, where, quotes, doc.published))
         kinds = where.kinds
-        groups = _merge(drafts, kinds)
+        groups = _merge(drafts, kinds, {a.actor_id: a.office for a in actors.actors})
         ids = {id(g): f"{doc.doc_id}:m{n}" for n, g in enumerate(groups)}
         return tuple(_report(ids[id(g)], doc.doc_id, g, doc.text, kinds, doc.published, doc.outlet,
                              ids.get(id(g.original)) if g.original is not None else None)
@@ -143,6 +145,9 @@ class MessageFinder:
         reply = m.lemma_.lower() in REPLY_NOUNS
         extra: list[_Draft] = []  # the drafts of the message a reply answers ("a reply to X's letter")
         senders = [c for c in m.children if c.dep_ == "poss"]
+        # "the Kishida message", a headline's "Putin letter": a person's name before the noun
+        senders += [c for c in m.children if c.dep_ == "compound" and c.pos_ == "PROPN"
+                    and any(rm.actor.kind == "person" for rm in where.all((b, c.i)))]
         senders += _pobjs(m, ("from",)) + ([] if reply else _pobjs(m, ("of",)))
         recipients: list[Token] = []
         original: _Draft | None = None
@@ -318,18 +323,28 @@ def _topic(m: Token) -> Span | None:
     heads = [m]
     if m.dep_ == "nsubj" and m.head.lemma_.lower() == "be":
         heads.append(m.head)
+    if m.dep_ == "nsubj" and m.head.lemma_.lower() in TOPIC_VERBS:
+        # "the message concerned the security of ...", "the letter dealt with ..."
+        obj = next((c for c in m.head.children if c.dep_ == "dobj"), None) or next(iter(_pobjs(m.head, ("with",))), None)
+        if obj is not None:
+            return _phrase(obj)
     for h in heads:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS:
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
                 if obj is None or obj.ent_type_ in ("DATE", "TIME") or obj.like_num:
                     continue
-                words = list(obj.subtree)
-                if len(words) > TOPIC_WORDS:  # the head and what precedes it: "strategic issues"
-                    words = [t for t in obj.lefts] + [obj]
-                    words = [t for t in words if t.i >= words[0].i]
-                return obj.doc[words[0].i: words[-1].i + 1]
+                return _phrase(obj)
     return None
+
+
+def _phrase(obj: Token) -> Span:
+    """A noun's phrase, or when longer than TOPIC_WORDS its head and the words before it
+    ("the migration agreement", not "... between Turkey and the European Union")."""
+    words = list(obj.subtree)
+    if len(words) > TOPIC_WORDS:
+        words = [*obj.lefts, obj]
+    return obj.doc[words[0].i: words[-1].i + 1]
 
 
 def _topic_span(pb: ParsedBlock, topic: Span | None) -> tuple[str, int, int] | None:
@@ -373,14 +388,15 @@ def _specific(a: ActorRef | None, b: ActorRef | None, kinds) -> ActorRef | None:
     return a
 
 
-def _fits(d: _Draft, g: _Draft, kinds) -> int:
+def _fits(d: _Draft, g: _Draft, kinds, offices) -> int:
     """How many roles a draft shares with a document's message (0: it cannot be that message)."""
     if d.reply != g.reply:
         return 0
     if not (_same(d.sender, g.sender, kinds) and _same(d.recipient, g.recipient, kinds)):
         return 0
-    mine = {c.actor.actor_id for c in d.carriers if c.role == CARRIED}
-    theirs = {c.actor.actor_id for c in g.carriers if c.role == CARRIED}
+    # two named envoys: two messages ("an envoy" may be either)
+    mine = {c.actor.actor_id for c in d.carriers if c.role == CARRIED and not _unnamed(c.actor, offices)}
+    theirs = {c.actor.actor_id for c in g.carriers if c.role == CARRIED and not _unnamed(c.actor, offices)}
     if mine and theirs and not mine & theirs:
         return 0
     for x, y in ((d.sent, g.sent), (d.delivered, g.delivered)):
@@ -390,23 +406,27 @@ def _fits(d: _Draft, g: _Draft, kinds) -> int:
     return shared + bool({c.actor.actor_id for c in d.carriers} & {c.actor.actor_id for c in g.carriers})
 
 
+def _unnamed(ref: ActorRef, offices: dict[str, str | None]) -> bool:
+    return unnamed(ref.name, offices.get(ref.actor_id))
+
+
 def dates_agree(a: str | None, b: str | None) -> bool:
     """Two dates of one act: equal, or one within the other ("2021-02" and "2021-02-20")."""
     return a is None or b is None or a.startswith(b) or b.startswith(a)
 
 
-def _merge(drafts: list[_Draft], kinds: dict[str, str]) -> list[_Draft]:
+def _merge(drafts: list[_Draft], kinds: dict[str, str], offices: dict[str, str | None]) -> list[_Draft]:
     """The document's messages: drafts that agree merge (see the module docstring)."""
     groups: list[_Draft] = []
     of: dict[int, _Draft] = {}  # id(draft) -> the group it went to
     full = [d for d in drafts if d.roles() >= 2 or (d.reply and d.sender is not None)]
     partial = [d for d in drafts if d not in full]
     for d in full:
-        scored = [(s, g) for g in groups if (s := _fits(d, g, kinds)) > 0]
+        scored = [(s, g) for g in groups if (s := _fits(d, g, kinds, offices)) > 0]
         best = max((s for s, _ in scored), default=0)
         top = [g for s, g in scored if s == best]
         if len(top) == 1:
-            _absorb(top[0], d, kinds)
+            _absorb(top[0], d, kinds, offices)
             of[id(d)] = top[0]
         else:
             g = _copy(d)
@@ -414,11 +434,15 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str]) -> list[_Draft]:
             of[id(d)] = g
     for d in partial:
         if d.roles() == 0:
+            # "The letter was about ...": the document's one message of that kind, if it has one
+            top = [g for g in groups if g.reply == d.reply]
+            if len(top) == 1 and (d.topic or d.sent or d.delivered):
+                _absorb(top[0], d, kinds, offices)
             continue
-        top = [g for g in groups if _fits(d, g, kinds) > 0]
+        top = [g for g in groups if _fits(d, g, kinds, offices) > 0]
         if len(top) == 1 or (top and d.plural):  # "hand over the messages": each of them
             for g in top:
-                _absorb(g, d, kinds)
+                _absorb(g, d, kinds, offices)
             of[id(d)] = top[0]
     # a reply's original, as its sentence names it, is the document's message it merged into
     for g in groups:
@@ -456,12 +480,16 @@ def _copy(d: _Draft) -> _Draft:
                    originals=list(d.originals))
 
 
-def _absorb(g: _Draft, d: _Draft, kinds) -> None:
+def _absorb(g: _Draft, d: _Draft, kinds, offices) -> None:
     g.sender = _specific(g.sender, d.sender, kinds)
     g.recipient = _specific(g.recipient, d.recipient, kinds)
     for c in d.carriers:
         if all(c.actor.actor_id != x.actor.actor_id for x in g.carriers):
             g.carriers.append(c)
+    for role in (CARRIED, RECEIVED):
+        # "an envoy delivered it" and "Kamikawa delivered it": the envoy was Kamikawa
+        if any(c.role == role and not _unnamed(c.actor, offices) for c in g.carriers):
+            g.carriers = [c for c in g.carriers if c.role != role or not _unnamed(c.actor, offices)]
     g.carriers.sort(key=lambda c: c.role != CARRIED)  # who carried it, then who received it
     g.sent = _better(g.sent, d.sent)
     g.delivered = _better(g.delivered, d.delivered)
