@@ -354,7 +354,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     size = args.db.stat().st_size / 1e6
     print(f"{args.db}: {size:.1f} MB, schema {meta.get('schema_version')}, created by {meta.get('created_by')}")
     print("  " + ", ".join(f"{counts[t]:,} {t}" for t in ("documents", "events", "actors", "quotes", "incidents",
-                                                          "stories", "rejections")))
+                                                          "stories", "messages", "channels", "rejections")))
     print(f"last runs ({len(runs)}):" if runs else "no runs yet")
     for r in runs:
         took = f"{(r['finished_at'] - r['started_at']).total_seconds():.0f} s" if r["finished_at"] else "not finished"
@@ -435,6 +435,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _print_summary(store) -> None:
+    from .channels import chain
+
     events = store.events()
     docs = store.documents()
     occurred = [e for e in events if e.status == "occurred"]
@@ -465,6 +467,14 @@ def _print_summary(store) -> None:
         print(f"  [{e.doc_id}] {e.type} {e.status} {e.date.value or 'undated'}: {src} -> {tgt}{via}  "
               f"(trigger '{e.trigger}')")
         print(f"      \"{_shorten(e.evidence, 160)}\"")
+    messages = {m.message_id: m for m in store.messages()}
+    if messages:
+        print("\nMessages between principals (dragoman channels):")
+        for c in store.channels():
+            for mid in c.message_ids:
+                m = messages[mid]
+                print(f"  {m.date or 'undated':<10}  {chain(m)}" + ("  (reply)" if m.reply else "")
+                      + (f"  ({m.status})" if m.status != "occurred" else ""))
     print("\nNext: dragoman export events --format csv -o events.csv")
 
 
