@@ -17,13 +17,20 @@ response) or a verb of replying to one ("X replied to Y's letter"). Its roles co
   recipient; "Z's reply was delivered to X", when X is not Z's addressee);
 - dates: the sentence's date expression, as events are dated, is when it was sent (verbs of
   sending) or delivered (verbs of carrying or receiving);
-- topic: the noun's "about", "on", "regarding" or "concerning" phrase, or "the message was about X";
+- topic: the noun's "about", "on", "regarding" or "concerning" phrase, "the message was about X",
+  "the message concerned X" (a long phrase is cut to its head and the words before it);
 - the message a reply answers: "a reply to a message the Leader had sent"; the reply goes to that
-  message's sender, and whoever received it in between is a carrier.
+  message's sender, and whoever received it in between is a carrier; with no message named, the
+  document's one message that went to the reply's sender;
+- a receiver with no one else named as addressee is the recipient ("X received a letter from Y").
 Coordinated senders or recipients make one report each ("messages from A and B to C": A -> C and
-B -> C). A sentence that names only one role ("the Leader's message") adds its facts to the one
-message of the document that has that role, if there is exactly one. A report needs two of sender,
-recipient and carrier (or a reply with its sender), one of them a political actor.
+B -> C). Sentences that agree on the roles they share merge into one report; two named envoys are
+two messages, an unnamed one ("an envoy") gives way to the named one. A sentence that names only
+one role ("the Leader's message") adds its facts to the one message of the document that has that
+role, if there is exactly one ("the messages": to each), and one that names none ("The letter was
+about ...") to the document's only message of its kind. A report needs two of sender, recipient
+and carrier (or a reply with its sender), one of them a political actor; a country is never a
+carrier.
 """
 
 from __future__ import annotations
@@ -273,10 +280,8 @@ def _verbs_of(m: Token) -> list[Token]:
     head = m
     while head.dep_ == "conj" and head.head.i != head.i:  # "the letter and the message"
         head = head.head
-    if head.dep_ in ("dobj", "nsubjpass", "pobj") and head.head.pos_ in ("VERB", "AUX"):
+    if head.dep_ in ("dobj", "nsubjpass") and head.head.pos_ in ("VERB", "AUX"):
         out.insert(0, head.head)
-    elif head.dep_ == "pobj" and head.head.dep_ == "agent":
-        pass
     return out
 
 
