@@ -198,9 +198,8 @@ def tone_colour(tone: float) -> str:
 
 def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
                    iterations: int = 300) -> tuple[list[Node], list[Edge]]:
-    """A force-directed layout (Fruchterman-Reingold, fixed start: the same data gives the same
-    picture) of the dyads' endpoints; node size by events, edge width by events, edge colour by
-    tone."""
+    """A force-directed layout (`force_layout`) of the dyads' endpoints; node size by events, edge
+    width by events, edge colour by tone."""
     ids: dict[str, int] = {}
     labels: list[str] = []
     weight: list[int] = []
@@ -214,9 +213,24 @@ def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
     n = len(ids)
     if n == 0:
         return [], []
+    xs, ys = force_layout(n, [(ids[d.source], ids[d.target]) for d in dyads], width, height, iterations)
+    peak = max(weight)
+    keys = list(ids)
+    nodes = [Node(keys[i], labels[i], float(xs[i]), float(ys[i]), 5 + 13 * math.sqrt(weight[i] / peak), weight[i])
+             for i in range(n)]
+    most = max(d.events for d in dyads)
+    edges = [Edge(nodes[ids[d.source]], nodes[ids[d.target]], d, 1 + 7 * math.sqrt(d.events / most),
+                  tone_colour(d.tone)) for d in dyads]
+    return nodes, edges
+
+
+def force_layout(n: int, pairs: Sequence[tuple[int, int]], width: int = 900, height: int = 640,
+                 iterations: int = 300, margin: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of `n` nodes joined by `pairs` (indices), force-directed (Fruchterman-Reingold,
+    fixed start: the same data gives the same picture), scaled to the box less `margin`."""
     angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
     pos = np.stack([np.cos(angle), np.sin(angle)], axis=1) * 0.5
-    pairs = np.array([(ids[d.source], ids[d.target]) for d in dyads], dtype=int)
+    pairs = np.array(pairs, dtype=int).reshape(-1, 2)
     k = 1.0 / math.sqrt(n)
     temperature = 0.1
     for _ in range(iterations):
@@ -233,18 +247,7 @@ def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
         size = np.linalg.norm(force, axis=1)[:, None] + 1e-9
         pos += force / size * np.minimum(size, temperature)
         temperature = max(temperature * 0.98, 0.002)
-    margin = 60
     span = pos.max(axis=0) - pos.min(axis=0)
     span[span == 0] = 1
     scaled = (pos - pos.min(axis=0)) / span
-    xs = margin + scaled[:, 0] * (width - 2 * margin)
-    ys = margin + scaled[:, 1] * (height - 2 * margin)
-    peak = max(weight)
-    keys = list(ids)
-    nodes = [Node(keys[i], labels[i], float(xs[i]), float(ys[i]), 5 + 13 * math.sqrt(weight[i] / peak), weight[i])
-             for i in range(n)]
-    most = max(d.events for d in dyads)
-    edges = [Edge(nodes[ids[d.source]], nodes[ids[d.target]], d, 1 + 7 * math.sqrt(d.events / most),
-                  tone_colour(d.tone)) for d in dyads]
-    return nodes, edges
-
+    return margin + scaled[:, 0] * (width - 2 * margin), margin + scaled[:, 1] * (height - 2 * margin)
