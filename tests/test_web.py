@@ -15,7 +15,6 @@ import calendar
 import gzip
 import hashlib
 import json
-import os
 import re
 import socket
 import subprocess
@@ -32,14 +31,11 @@ import duckdb
 import lxml.html
 import pytest
 
-from conftest import SEEDS
+from conftest import SEEDS  # the browser and page fixtures are conftest's too
 
 pytestmark = pytest.mark.model
 
 BENCH_CORPUS = Path(__file__).parent.parent / "bench" / "bbc.jsonl.gz"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP = 60.0  # seconds for `dragoman serve` to answer its first request
 ANSWER = 35.0  # seconds for one request: readers wait up to 30 s for a batch being written
 
@@ -941,49 +937,6 @@ def test_markup_in_an_article_is_shown_as_text(server):
 
 # ---------------------------------------------------------------------------------------------
 # In the browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing: install Debian's chromium (make test does) to run the browser tests"
-        if os.environ.get("DRAGOMAN_REQUIRE_BROWSER") == "1":
-            pytest.fail(reason + " (DRAGOMAN_REQUIRE_BROWSER=1)")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh page that may load nothing but from the loopback server: anything else is refused
-    and reported, and so are script errors and failed packaged assets."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    problems: list[str] = []
-
-    def route(r):
-        host = urllib.parse.urlsplit(r.request.url).hostname
-        if r.request.url.startswith(("data:", "blob:")) or host == "127.0.0.1":
-            r.continue_()
-        else:
-            problems.append("external request: " + r.request.url)
-            r.abort()
-
-    def response(resp):
-        if resp.status >= 400 and "/static/" in resp.url:
-            problems.append(f"{resp.status}: {resp.url}")
-
-    context.route("**/*", route)
-    page.on("pageerror", lambda err: problems.append(f"script error: {err}"))
-    page.on("response", response)
-    yield page
-    context.close()
-    assert not problems, problems
 
 
 def test_browser_from_home_to_the_marked_evidence(server, page):

@@ -1,7 +1,7 @@
 """The explorer's reads: what `dragoman serve` shows and its JSON API answers.
 
 Reads the store's tables (never writes); returns typed records (`StoredEvent`, `ActorProfile`,
-`Dyad`, `PeriodCount`, `DocumentInfo`, `Incident`, `Story`, `Page`s of them). Every value from a
+`Dyad`, `PeriodCount`, `DocumentInfo`, `Incident`, `Story`, `Message`, `Channel`, `Page`s of them). Every value from a
 user reaches DuckDB as a parameter, never inside the SQL text. Filters are checked by the caller
 (web/filters.py); here they are taken as given.
 """
@@ -18,7 +18,9 @@ from ..schema import (
     Document,
     Dyad,
     EventFilter,
+    Channel,
     Incident,
+    Message,
     Overview,
     Page,
     Party,
@@ -28,6 +30,7 @@ from ..schema import (
     Story,
 )
 from . import Store, _columns, _event, _first_day, _last_day, _q, _quote, _story
+from . import messages as _msg
 
 _EVENT_COLUMNS = tuple(c.name for c in _columns("events"))
 _EVENT_SELECT = ", ".join(f"e.{_q(c)}" for c in _EVENT_COLUMNS)
@@ -40,6 +43,8 @@ _ACTOR_EVENTS = """
         UNION ALL SELECT target_actor_id, event_id FROM events
         UNION ALL SELECT via_actor_id, event_id FROM events)
     WHERE actor_id IS NOT NULL GROUP BY actor_id"""
+_MESSAGE_SELECT = ", ".join(_q(c.name) for c in _columns("messages"))
+_CHANNEL_SELECT = ", ".join(_q(c.name) for c in _columns("channels"))
 _ACTOR_COLUMNS = ("actor_id, name, country, sector, kind, office, aliases, mentions, documents, first_seen, "
                   "last_seen")
 
@@ -243,6 +248,23 @@ class Explorer:
     def story(self, story_id: str) -> Story | None:
         rows = self._dicts("SELECT * FROM stories WHERE story_id = ?", [story_id])
         return _story(rows[0]) if rows else None
+
+    # -- messages and channels (the lists: Store.messages() and Store.channels()) ------------
+
+    def message(self, message_id: str) -> Message | None:
+        rows = self._dicts(f"SELECT {_MESSAGE_SELECT} FROM messages WHERE message_id = ?", [message_id])
+        return _msg.message(rows[0]) if rows else None
+
+    def channel(self, channel_id: str) -> Channel | None:
+        rows = self._dicts(f"SELECT {_CHANNEL_SELECT} FROM channels WHERE channel_id = ?", [channel_id])
+        return _msg.channel(rows[0]) if rows else None
+
+    def channel_messages(self, channel: Channel) -> list[Message]:
+        """The messages of a channel, in its (time) order."""
+        rows = self._dicts(f"SELECT {_MESSAGE_SELECT} FROM messages WHERE message_id IN "
+                           "(SELECT unnest(?::VARCHAR[]))", [list(channel.message_ids)])
+        by_id = {r["message_id"]: _msg.message(r) for r in rows}
+        return [by_id[m] for m in channel.message_ids if m in by_id]
 
 
 _INCIDENT_SQL = """

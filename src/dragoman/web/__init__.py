@@ -21,15 +21,17 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from .. import __version__
+from ..channels import chain, matches, select
 from ..errors import StoreError
-from ..schema import OCCURRED, EventFilter
+from ..schema import OCCURRED, Channel, EventFilter, Message, Page
 from ..store import READER_WAIT, Store
 from ..store.explore import Explorer
 from . import api, render
-from .filters import BadParameter, choice, event_filter, paging
+from .filters import BadParameter, choice, event_filter, paging, principal_filter
 
 _HERE = resources.files("dragoman.web")
 MAX_EDGES = 150  # dyads drawn on the network page
+MAX_CHANNELS = 60  # channels drawn on the channels graph (the ones with the most messages)
 
 
 class NotFound(LookupError):
@@ -47,7 +49,8 @@ def create_app(db: str | Path) -> FastAPI:
         app.mount("/static", StaticFiles(directory=static), name="static")
     with resources.as_file(_HERE / "templates") as folder:
         templates = Jinja2Templates(directory=folder)
-    templates.env.globals.update(quad_labels=render.QUAD_LABELS, legend=render.legend, db=Path(db).name)
+    templates.env.globals.update(quad_labels=render.QUAD_LABELS, legend=render.legend, db=Path(db).name,
+                                 chain=chain)
 
     def page(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
         return templates.TemplateResponse(request, name, context, status_code=status_code)
@@ -160,6 +163,27 @@ def create_app(db: str | Path) -> FastAPI:
         return {**api.document_json(info), "text": document.text,
                 "events": [api.event_json(e) for e in events.items], "quotes": [api.quote_json(q) for q in quotes]}
 
+    @app.get("/api/channels", tags=["api"], summary="Channels between two principals, most messages first")
+    async def api_channels(who: tuple = Depends(principal_filter), pg: tuple[int, int] = Depends(paging)):
+        return api.page_json(_paged(_channels(store.channels(), *who), *pg), api.channel_json)
+
+    @app.get("/api/channels/{channel_id}", tags=["api"], summary="One channel and its messages, in time order")
+    async def api_channel(channel_id: str):
+        with store.session():
+            channel = found(explorer.channel(channel_id), "channel", channel_id)
+            messages = explorer.channel_messages(channel)
+        return {**api.channel_json(channel), "messages": [api.message_json(m) for m in messages]}
+
+    @app.get("/api/messages", tags=["api"], summary="Messages, earliest first (without their evidence)",
+             description="`actor` and `country` select the messages with such a sender, recipient or carrier.")
+    async def api_messages(who: tuple = Depends(principal_filter), pg: tuple[int, int] = Depends(paging)):
+        return api.page_json(_paged(_messages(store.messages(), *who), *pg),
+                             lambda m: api.message_json(m, evidence=False))
+
+    @app.get("/api/messages/{message_id}", tags=["api"], summary="One message with its evidence")
+    async def api_message(message_id: str):
+        return api.message_json(found(explorer.message(message_id), "message", message_id))
+
     # -- pages ---------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -215,18 +239,47 @@ def create_app(db: str | Path) -> FastAPI:
         return page(request, "documents.html", text=text or "", result=result, **_pager(request, result))
 
     @app.get("/documents/{doc_id:path}", response_class=HTMLResponse, include_in_schema=False)
-    async def document_page(request: Request, doc_id: str, event: str | None = None):
+    async def document_page(request: Request, doc_id: str, event: str | None = None, message: str | None = None):
         with store.session():
             document, info = found(explorer.document(doc_id), "document", doc_id)
             events = sorted((se.event for se in explorer.events(EventFilter(doc_id=doc_id), limit=500).items),
                             key=lambda e: (e.start, e.trigger_start, e.event_id))  # in reading order
             quotes = explorer.quotes_in(doc_id)
             blocks = store.blocks(doc_id)
+            selected_message = found(explorer.message(message), "message", message) if message else None
         selected = next((e for e in events if e.event_id == event), None)
         if event and selected is None:
             raise NotFound(f"no event {event!r} in document {doc_id!r}")
+        sentences = render.evidence_sentences(selected_message.evidence, doc_id) if selected_message else []
+        if selected_message and not sentences:
+            raise NotFound(f"no evidence of message {message!r} in document {doc_id!r}")
         return page(request, "document.html", doc=document, info=info, events=events, selected=selected,
-                    quotes=quotes, text=render.highlight(document.text, selected, events, blocks))
+                    quotes=quotes, message=selected_message, sentences=sentences,
+                    text=render.highlight(document.text, selected, events, blocks, sentences))
+
+    @app.get("/channels", response_class=HTMLResponse, include_in_schema=False)
+    async def channels_page(request: Request, who: tuple = Depends(principal_filter),
+                            pg: tuple[int, int] = Depends(paging)):
+        chosen = _channels(store.channels(), *who)
+        drawn = chosen[:MAX_CHANNELS]
+        nodes, edges = render.channel_layout(drawn)
+        result = _paged(chosen, *pg)
+        return page(request, "channels.html", actor=who[0] or "", country=who[1] or "", nodes=nodes, edges=edges,
+                    total=len(chosen), drawn=len(drawn), result=result, **_pager(request, result))
+
+    @app.get("/channels/{channel_id}", response_class=HTMLResponse, include_in_schema=False)
+    async def channel_page(request: Request, channel_id: str):
+        with store.session():
+            channel = found(explorer.channel(channel_id), "channel", channel_id)
+            messages = explorer.channel_messages(channel)
+            known = {m.message_id: m for m in messages}
+            for m in messages:  # an original outside the channel (a reply to someone else's message)
+                if m.in_reply_to and m.in_reply_to not in known:
+                    known[m.in_reply_to] = explorer.message(m.in_reply_to)
+        rows = [(m, known.get(m.in_reply_to) if m.in_reply_to else None, render.evidence_sentences(m.evidence))
+                for m in messages]
+        return page(request, "channel.html", c=channel, rows=rows,
+                    timeline=render.channel_timeline_svg(channel, messages))
 
     @app.get("/incidents", response_class=HTMLResponse, include_in_schema=False)
     async def incidents_page(request: Request, f: EventFilter = Depends(event_filter),
@@ -261,6 +314,24 @@ def create_app(db: str | Path) -> FastAPI:
 
 def _occurred(f: EventFilter) -> EventFilter:
     return replace(f, status=OCCURRED)
+
+
+def _channels(channels: list[Channel], actor: str | None, country: str | None) -> list[Channel]:
+    """The channels `channels.select` picks, most messages first (then the earliest)."""
+    return sorted(select(channels, actor, country),
+                  key=lambda c: (-c.num_messages, c.first_date is None, c.first_date or "", c.channel_id))
+
+
+def _messages(messages: list[Message], actor: str | None, country: str | None) -> list[Message]:
+    """The messages with a sender, recipient or carrier that `channels.matches`, in their order."""
+    if actor is None and country is None:
+        return messages
+    return [m for m in messages
+            if any(matches(p, actor, country) for p in (m.sender, m.recipient, *(c.actor for c in m.carriers)))]
+
+
+def _paged(items: list, limit: int, offset: int) -> Page:
+    return Page(tuple(items[offset:offset + limit]), len(items), limit, offset)
 
 
 def _pager(request: Request, result) -> dict:

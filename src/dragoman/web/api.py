@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from ..channels import chain
 from ..schema import (
     QUAD_NAMES,
     ActorProfile,
     ActorRef,
+    Channel,
     DocumentInfo,
     Dyad,
     Incident,
+    Message,
     Page,
     PeriodCount,
+    Principal,
     Quote,
     StoredEvent,
     Story,
@@ -71,6 +75,32 @@ def story_json(s: Story) -> dict:
     out = asdict(s)
     out["actors"], out["doc_ids"] = list(s.actors), list(s.doc_ids)
     return out
+
+
+def principal_json(p: Principal | None) -> dict | None:
+    return asdict(p) if p is not None else None
+
+
+def message_json(m: Message, evidence: bool = True) -> dict:
+    """A message; `chain` its way in words (channels.chain); `evidence` its sentences, one item per
+    field a sentence states (left out of lists: `evidence=False`)."""
+    out = {"message_id": m.message_id, "kind": m.kind, "reply": m.reply, "status": m.status,
+           "sender": principal_json(m.sender), "recipient": principal_json(m.recipient),
+           "carriers": [{"actor": principal_json(c.actor), "role": c.role} for c in m.carriers], "chain": chain(m),
+           "date": m.date, "sent_date": m.sent_date, "delivered_date": m.delivered_date, "topic": m.topic,
+           "in_reply_to": m.in_reply_to, "channel_id": m.channel_id, "report_ids": list(m.report_ids),
+           "doc_ids": list(m.doc_ids)}
+    if evidence:
+        out["evidence"] = [asdict(e) for e in m.evidence]
+    return out
+
+
+def channel_json(c: Channel) -> dict:
+    return {"channel_id": c.channel_id, "a": principal_json(c.a), "b": principal_json(c.b),
+            "num_messages": c.num_messages, "num_replies": c.num_replies,
+            "carriers": [{"name": name, "count": count} for name, count in c.carriers],
+            "median_reply_days": c.median_reply_days, "first_date": c.first_date, "last_date": c.last_date,
+            "message_ids": list(c.message_ids)}
 
 
 def page_json(page: Page, item) -> dict:

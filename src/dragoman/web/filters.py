@@ -40,6 +40,15 @@ def _day(name: str, value: str | None) -> str | None:
     raise BadParameter(name, f"{value!r} is not a day; give YYYY-MM-DD, e.g. 2021-02-09")
 
 
+def _country(value: str | None) -> str | None:
+    value = _blank(value)
+    if value is None:
+        return None
+    if not _ISO3.match(value):
+        raise BadParameter("country", f"{value!r} is not an ISO 3166-1 alpha-3 code; give three letters, e.g. IRN")
+    return value.upper()
+
+
 def event_filter(
     actor: str | None = Query(None, description="An actor_id, or part of a source, target or via name (any case)"),
     country: str | None = Query(None, description="ISO 3166-1 alpha-3 code of the source or target, e.g. IRN"),
@@ -54,11 +63,7 @@ def event_filter(
     actor_id: str | None = Query(None, description="Events of exactly this actor (source, target or via)"),
 ) -> EventFilter:
     """The event filter of a request (a FastAPI dependency: its parameters are the API's)."""
-    country, type_, status, quad = _blank(country), _blank(type), _blank(status), _blank(quad)
-    if country is not None:
-        if not _ISO3.match(country):
-            raise BadParameter("country", f"{country!r} is not an ISO 3166-1 alpha-3 code; give three letters, e.g. IRN")
-        country = country.upper()
+    country, type_, status, quad = _country(country), _blank(type), _blank(status), _blank(quad)
     if type_ is not None:
         type_ = type_.upper()
         if type_ not in PLOVER_QUAD:
@@ -77,6 +82,14 @@ def event_filter(
         raise BadParameter("since", f"{first} is after until ({last})")
     return EventFilter(actor=_blank(actor), country=country, type=type_, status=status, quad=quad_n, since=first,
                        until=last, text=_blank(text), doc_id=doc_id or None, actor_id=actor_id or None)
+
+
+def principal_filter(
+    actor: str | None = Query(None, description="An actor_id, or part of a principal's name (any case)"),
+    country: str | None = Query(None, description="ISO 3166-1 alpha-3 code of a principal, e.g. IRN"),
+) -> tuple[str | None, str | None]:
+    """(actor, country) of a request for channels or messages, as `channels.select` takes them."""
+    return _blank(actor), _country(country)
 
 
 def paging(

@@ -12,7 +12,9 @@ from html import escape
 import numpy as np
 from markupsafe import Markup
 
-from ..schema import Block, Dyad, Event, PeriodCount
+from ..channels import chain
+from ..dates import date_span
+from ..schema import MESSAGE_FIELDS, Block, Channel, Dyad, Event, Evidence, Message, PeriodCount
 
 QUAD_LABELS = ("Verbal cooperation", "Material cooperation", "Verbal conflict", "Material conflict")
 QUAD_COLOURS = ("#7fbf7b", "#1b7837", "#f4a582", "#b2182b")
@@ -27,14 +29,22 @@ class _Mark:
     cls: str
     title: str = ""
     ident: str = ""
+    fields: str = ""  # data-fields: what a message's evidence sentence states
 
 
-def highlight(text: str, event: Event | None, others: Sequence[Event], blocks: Sequence[Block] = ()) -> Markup:
+def highlight(text: str, event: Event | None, others: Sequence[Event], blocks: Sequence[Block] = (),
+              sentences: Sequence[EvidenceSentence] = ()) -> Markup:
     """The article, escaped, with the selected `event`'s sentence in `mark.evidence` and its
     source, target, via and trigger in `span.role-*`; the triggers of `others` underlined
-    (`span.trigger`), and the paragraphs the cleaner dropped dimmed (`span.dropped`)."""
+    (`span.trigger`), and the paragraphs the cleaner dropped dimmed (`span.dropped`). A selected
+    message's evidence `sentences` in `mark.evidence.message-evidence#evidence-START`, the fields
+    each states in its `data-fields`."""
     marks = [_Mark(b.start, b.end, "span", "dropped", f"dropped: {b.reason or b.kind}")
              for b in blocks if b.kind == "boilerplate"]
+    for s in sentences:
+        label = ", ".join(s.fields)
+        marks.append(_Mark(s.start, s.end, "mark", "evidence message-evidence", f"states the message's {label}",
+                           f"evidence-{int(s.start)}", label))
     if event is not None:
         marks.append(_Mark(event.start, event.end, "mark", "evidence", f"{event.type} ({event.status})",
                            "selected-event"))
@@ -75,13 +85,40 @@ def _nest(text: str, marks: list[_Mark]) -> str:
         end = min(m.end, stack[-1][0]) if stack else m.end
         out.append(escape(text[pos:m.start]))
         title = f' title="{escape(m.title)}"' if m.title else ""
-        ident = f' id="{m.ident}"' if m.ident else ""
-        out.append(f'<{m.tag}{ident} class="{m.cls}"{title}>')
+        ident = f' id="{escape(m.ident)}"' if m.ident else ""
+        fields = f' data-fields="{escape(m.fields)}"' if m.fields else ""
+        out.append(f'<{m.tag}{ident} class="{m.cls}"{title}{fields}>')
         stack.append((end, m.tag))
         pos = m.start
     close_until(len(text))
     out.append(escape(text[pos:]))
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class EvidenceSentence:
+    """A sentence of a document that states fields of a message."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    fields: tuple[str, ...]  # in MESSAGE_FIELDS order
+
+
+def evidence_sentences(evidence: Sequence[Evidence], doc_id: str | None = None) -> list[EvidenceSentence]:
+    """A message's evidence (of `doc_id`, or of all its documents) one sentence at a time, with
+    the fields it states; in document order, then reading order."""
+    order = {f: i for i, f in enumerate(MESSAGE_FIELDS)}
+    docs: dict[str, int] = {}
+    found: dict[tuple[str, int, int], tuple[str, set[str]]] = {}
+    for e in evidence:
+        if doc_id is not None and e.doc_id != doc_id:
+            continue
+        docs.setdefault(e.doc_id, len(docs))
+        found.setdefault((e.doc_id, e.start, e.end), (e.text, set()))[1].add(e.field)
+    return [EvidenceSentence(d, start, end, text, tuple(sorted(fields, key=lambda f: (order.get(f, 99), f))))
+            for (d, start, end), (text, fields) in sorted(found.items(), key=lambda kv: (docs[kv[0][0]], kv[0][1:]))]
 
 
 # -- timeline -----------------------------------------------------------------------------------
@@ -198,9 +235,8 @@ def tone_colour(tone: float) -> str:
 
 def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
                    iterations: int = 300) -> tuple[list[Node], list[Edge]]:
-    """A force-directed layout (Fruchterman-Reingold, fixed start: the same data gives the same
-    picture) of the dyads' endpoints; node size by events, edge width by events, edge colour by
-    tone."""
+    """A force-directed layout (`force_layout`) of the dyads' endpoints; node size by events, edge
+    width by events, edge colour by tone."""
     ids: dict[str, int] = {}
     labels: list[str] = []
     weight: list[int] = []
@@ -214,9 +250,24 @@ def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
     n = len(ids)
     if n == 0:
         return [], []
+    xs, ys = force_layout(n, [(ids[d.source], ids[d.target]) for d in dyads], width, height, iterations)
+    peak = max(weight)
+    keys = list(ids)
+    nodes = [Node(keys[i], labels[i], float(xs[i]), float(ys[i]), 5 + 13 * math.sqrt(weight[i] / peak), weight[i])
+             for i in range(n)]
+    most = max(d.events for d in dyads)
+    edges = [Edge(nodes[ids[d.source]], nodes[ids[d.target]], d, 1 + 7 * math.sqrt(d.events / most),
+                  tone_colour(d.tone)) for d in dyads]
+    return nodes, edges
+
+
+def force_layout(n: int, pairs: Sequence[tuple[int, int]], width: int = 900, height: int = 640,
+                 iterations: int = 300, margin: int = 60) -> tuple[np.ndarray, np.ndarray]:
+    """x and y of `n` nodes joined by `pairs` (indices), force-directed (Fruchterman-Reingold,
+    fixed start: the same data gives the same picture), scaled to the box less `margin`."""
     angle = np.linspace(0, 2 * np.pi, n, endpoint=False)
     pos = np.stack([np.cos(angle), np.sin(angle)], axis=1) * 0.5
-    pairs = np.array([(ids[d.source], ids[d.target]) for d in dyads], dtype=int)
+    pairs = np.array(pairs, dtype=int).reshape(-1, 2)
     k = 1.0 / math.sqrt(n)
     temperature = 0.1
     for _ in range(iterations):
@@ -233,18 +284,151 @@ def network_layout(dyads: Sequence[Dyad], width: int = 900, height: int = 640,
         size = np.linalg.norm(force, axis=1)[:, None] + 1e-9
         pos += force / size * np.minimum(size, temperature)
         temperature = max(temperature * 0.98, 0.002)
-    margin = 60
     span = pos.max(axis=0) - pos.min(axis=0)
     span[span == 0] = 1
     scaled = (pos - pos.min(axis=0)) / span
-    xs = margin + scaled[:, 0] * (width - 2 * margin)
-    ys = margin + scaled[:, 1] * (height - 2 * margin)
-    peak = max(weight)
-    keys = list(ids)
-    nodes = [Node(keys[i], labels[i], float(xs[i]), float(ys[i]), 5 + 13 * math.sqrt(weight[i] / peak), weight[i])
-             for i in range(n)]
-    most = max(d.events for d in dyads)
-    edges = [Edge(nodes[ids[d.source]], nodes[ids[d.target]], d, 1 + 7 * math.sqrt(d.events / most),
-                  tone_colour(d.tone)) for d in dyads]
-    return nodes, edges
+    return margin + scaled[:, 0] * (width - 2 * margin), margin + scaled[:, 1] * (height - 2 * margin)
 
+
+# -- channels -----------------------------------------------------------------------------------
+
+CARRIERS_SHOWN = 2  # carriers named on an edge of the channels graph (all of them in its tooltip)
+
+
+@dataclass(frozen=True)
+class ChannelEdge:
+    a: Node
+    b: Node
+    channel: Channel
+    width: float
+
+    @property
+    def middle(self) -> tuple[float, float]:
+        return (self.a.x + self.b.x) / 2, (self.a.y + self.b.y) / 2
+
+    @property
+    def label(self) -> list[str]:
+        """The lines drawn at the edge's middle: the carriers most used, with how often."""
+        lines = [f"{name} ×{count}" for name, count in self.channel.carriers[:CARRIERS_SHOWN]]
+        more = len(self.channel.carriers) - CARRIERS_SHOWN
+        if more > 0:
+            lines.append(f"+{more} more")
+        return lines
+
+
+def channel_layout(channels: Sequence[Channel], width: int = 900, height: int = 640,
+                   iterations: int = 300) -> tuple[list[Node], list[ChannelEdge]]:
+    """The principals of `channels` as nodes (size by messages), one edge per channel (width by
+    messages), placed by `force_layout`."""
+    ids: dict[str, int] = {}
+    labels: list[str] = []
+    weight: list[int] = []
+    for c in channels:
+        for p in (c.a, c.b):
+            if p.actor_id not in ids:
+                ids[p.actor_id] = len(ids)
+                labels.append(p.name or p.actor_id)
+                weight.append(0)
+            weight[ids[p.actor_id]] += c.num_messages
+    n = len(ids)
+    if n == 0:
+        return [], []
+    xs, ys = force_layout(n, [(ids[c.a.actor_id], ids[c.b.actor_id]) for c in channels], width, height,
+                          iterations, margin=80)
+    peak = max(weight) or 1
+    keys = list(ids)
+    nodes = [Node(keys[i], labels[i], float(xs[i]), float(ys[i]), 5 + 11 * math.sqrt(weight[i] / peak), weight[i])
+             for i in range(n)]
+    most = max(c.num_messages for c in channels) or 1
+    return nodes, [ChannelEdge(nodes[ids[c.a.actor_id]], nodes[ids[c.b.actor_id]], c,
+                               1.5 + 5 * math.sqrt(c.num_messages / most)) for c in channels]
+
+
+def _ticks(first: date, last: date) -> list[tuple[date, str]]:
+    """Years, or months when the axis spans two years or less (at most about 12 labelled)."""
+    if (last - first).days > 2 * 366:
+        step = max(1, math.ceil((last.year - first.year + 1) / 12))
+        return [(date(y, 1, 1), str(y)) for y in range(first.year + (first > date(first.year, 1, 1)), last.year + 1,
+                                                        step)]
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    step = max(1, math.ceil(months / 12))
+    out = []
+    y, m = first.year, first.month
+    for i in range(months + 1):
+        day = date(y + (m - 1 + i) // 12, (m - 1 + i) % 12 + 1, 1)
+        if first <= day <= last and i % step == 0:
+            out.append((day, day.strftime("%b %Y")))
+    return out
+
+
+def channel_timeline_svg(channel: Channel, messages: Sequence[Message], element_id: str = "channel-timeline",
+                         width: int = 900, height: int = 190) -> Markup:
+    """The channel's messages on a time axis: a lane each way (a -> b above, b -> a below), a
+    circle per message (`circle.message`), a diamond per reply (`path.reply`), a curve from each
+    reply to the message it answers (`path.reply-link`). A date of a month or a year spans its
+    days (`line.date-span`), its mark in the middle. Undated messages are left out (the list
+    below has them)."""
+    left, right, top = 170, 30, 40
+    lane = {channel.a.actor_id: top + 30, channel.b.actor_id: top + 90}
+    axis_y = top + 120
+    spans = {m.message_id: date_span(m.date) for m in messages}
+    dated = [m for m in messages if spans[m.message_id]]
+    parts = [f'<svg id="{escape(element_id)}" class="chart timeline-chart" viewBox="0 0 {width} {height}" role="img" '
+             f'aria-label="the messages of the channel over time">']
+    if not dated:
+        parts.append(f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle">No dated messages</text></svg>')
+        return Markup("".join(parts))
+    first = min(spans[m.message_id][0] for m in dated)
+    last = max(spans[m.message_id][1] for m in dated)
+    pad = max(15, (last - first).days // 20)
+    first, last = first - timedelta(days=pad), last + timedelta(days=pad)
+    scale = (width - left - right) / max(1, (last - first).days)
+
+    def x(day: date) -> float:
+        return left + (day - first).days * scale
+
+    for p in (channel.a, channel.b):
+        y = lane[p.actor_id]
+        parts.append(f'<line class="lane" x1="{left}" y1="{y}" x2="{width - right}" y2="{y}"/>'
+                     f'<text class="lane-label" x="{left - 8}" y="{y + 4}" text-anchor="end">'
+                     f'<title>what {escape(p.name)} sent</title>{escape(_short(p.name))} sent</text>')
+    parts.append(f'<line class="axis" x1="{left}" y1="{axis_y}" x2="{width - right}" y2="{axis_y}"/>')
+    for day, label in _ticks(first, last):
+        parts.append(f'<line class="axis" x1="{x(day):.1f}" y1="{axis_y}" x2="{x(day):.1f}" y2="{axis_y + 5}"/>'
+                     f'<text class="tick" x="{x(day):.1f}" y="{axis_y + 18}" text-anchor="middle">{escape(label)}</text>')
+    where: dict[str, tuple[float, float]] = {}
+    for m in dated:
+        lo, hi = spans[m.message_id]
+        mid = lo + (hi - lo) / 2
+        y = lane.get(m.sender.actor_id if m.sender else "", lane[channel.a.actor_id])
+        where[m.message_id] = (x(mid), y)
+    for m in dated:  # the links first: the marks are drawn over them
+        if m.reply and m.in_reply_to in where:
+            (x1, y1), (x2, y2) = where[m.message_id], where[m.in_reply_to]
+            bend = min(y1, y2) - 28
+            parts.append(f'<path class="reply-link" data-from="{escape(m.message_id)}" data-to="{escape(m.in_reply_to)}" '
+                         f'd="M {x1:.1f} {y1} C {x1:.1f} {bend} {x2:.1f} {bend} {x2:.1f} {y2}"/>')
+    for m in dated:
+        lo, hi = spans[m.message_id]
+        cx, cy = where[m.message_id]
+        tip = f"{m.date}: {m.kind}{' (reply)' if m.reply else ''}, {chain(m)}"
+        if hi > lo:
+            parts.append(f'<line class="date-span" x1="{x(lo):.1f}" y1="{cy}" x2="{x(hi):.1f}" y2="{cy}"/>')
+        if m.reply:
+            shape = (f'<path class="reply mark" d="M {cx:.1f} {cy - 8} L {cx + 8:.1f} {cy} L {cx:.1f} {cy + 8} '
+                     f'L {cx - 8:.1f} {cy} Z"')
+        else:
+            shape = f'<circle class="message mark" cx="{cx:.1f}" cy="{cy}" r="6"'
+        parts.append(f'<a href="#{escape(m.message_id)}">{shape} data-message-id="{escape(m.message_id)}" '
+                     f'data-date="{escape(m.date or "")}"><title>{escape(tip)}</title>'
+                     f'{"</path>" if m.reply else "</circle>"}</a>')
+    undated = len(messages) - len(dated)
+    if undated:
+        parts.append(f'<text class="tick" x="{width - right}" y="{top - 20}" text-anchor="end">'
+                     f'{undated} undated, not shown</text>')
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+def _short(name: str, limit: int = 20) -> str:
+    return name if len(name) <= limit else name[:limit - 1] + "…"
