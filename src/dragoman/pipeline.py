@@ -60,9 +60,9 @@ class Pipeline:
         self.messages = messages.MessageFinder(self.coder)
         self.language = None if settings.any_language else LanguageCheck()
 
-        # The entity recogniser reads the sentences that may hold an event and have a word that may
-        # be a name, or that may name a quote's speaker, and those they refer back to
-        # (`parse.NameSelection`); `--all-names`: every sentence.
+        # The entity recogniser reads the sentences that may hold an event or speak of a message and
+        # have a word that may be a name, or that may name a quote's speaker, and those they refer
+        # back to (`parse.NameSelection`); `--all-names`: every sentence.
         self.names = None if settings.all_names else NameSelection(
             needed=lambda sent: ((self.coder.has_trigger(sent) or messages.may_report(sent))
                                  and quotes.has_capitalised(sent)) or quotes.may_name_speaker(sent),
@@ -397,7 +397,12 @@ def across_documents(store, results: list[CodedDocument]) -> Placement:
     """A batch among the stored documents (see `_placed`), and, when the batch reports a message,
     every message and channel assembled again from all the reports (channels.py)."""
     placement = _placed(store, results)
-    reports = [r for cd in placement.coded for r in cd.messages]
+    # the same content twice in a batch is stored once (Store.write): its reports count once
+    first = {}
+    for cd in placement.coded:
+        first.setdefault(cd.document.content_hash, cd.document.doc_id)
+    reports = [r for cd in placement.coded if first[cd.document.content_hash] == cd.document.doc_id
+               for r in cd.messages]
     if not reports:
         return placement
     batch = {cd.document.doc_id for cd in placement.coded}
