@@ -52,24 +52,45 @@ from .schema import (
     unnamed,
 )
 
-SAME_MESSAGE = timedelta(days=21)  # reports of one message: its sending and delivery and the news of both
+REPORTED_WITHIN = timedelta(days=14)  # an undated report: sent or delivered in the two weeks before publication
+PLANNED_WITHIN = timedelta(days=21)  # an undated plan: delivered in the three weeks after publication
+SAME_MESSAGE = timedelta(days=21)  # a delivery this long after the sending (or a sending as long before)
+DAY = timedelta(days=1)  # a stated day matches the day before and after
 REPLY_WITHIN = timedelta(days=366)  # a reply answers a message of at most a year before
+RETIRED = timedelta(days=90)  # a message whose reports all ended this long before a report's day cannot take it
+COUNTED = (OCCURRED, FUTURE)  # the statuses a channel counts: sent or planned, not hypothetical or denied
 
 
-def assemble(reports: Iterable[MessageReport], offices: dict[str, str | None] | None = None
-             ) -> tuple[list[Message], list[Channel]]:
+def assemble(reports: Iterable[MessageReport], offices: dict[str, str | None] | None = None,
+             previous: dict[str, str] | None = None) -> tuple[list[Message], list[Channel]]:
     """Every message and channel of `reports` (see the module docstring). `offices`: actor_id ->
-    office, for matching unnamed office holders with named people."""
+    office, for matching unnamed office holders with named people. `previous`: report_id ->
+    message_id as stored before, so that a message keeps its id when reports join it."""
     offices = offices or {}
     ordered = sorted(reports, key=_order)
     groups: list[list[MessageReport]] = []
+    ends: list[date | None] = []  # the latest window end of each group
+    live: list[int] = []  # groups a report may still join (time order lets old ones retire)
     for r in ordered:
-        scored = [(_shared(r, g), -_gap(r, g), n) for n, g in enumerate(groups) if _joins(r, g, offices)]
-        if scored:
-            groups[max(scored)[2]].append(r)
+        win = _window(r)
+        if win is not None:
+            live = [n for n in live if ends[n] is None or ends[n] + RETIRED >= win[0]]
+        scored = [(_shared(r, groups[n]), -_gap(r, groups[n]), n) for n in live
+                  if groups[n][0].reply == r.reply and _joins(r, groups[n], offices)]
+        scored.sort(reverse=True)
+        if scored and (len(scored) == 1 or scored[0][:2] != scored[1][:2]
+                       or (r.sender is not None and r.recipient is not None)):
+            n = scored[0][2]
+            groups[n].append(r)
         else:
+            # no message it can be, or a report that names too little to choose between two
             groups.append([r])
-    messages = [_summarise(g) for g in groups]
+            ends.append(None)
+            live.append(n := len(groups) - 1)
+        if win is not None and (ends[n] is None or win[1] > ends[n]):
+            ends[n] = win[1]
+    ids = _message_ids(groups, previous or {})
+    messages = [_summarise(g, i) for g, i in zip(groups, ids)]
     kinds = {ref.actor_id: k for r in ordered for ref, k in ((r.sender, r.sender_kind), (r.recipient, r.recipient_kind))
              if ref is not None and k}
     messages = _link_replies(messages, groups, kinds, offices)
@@ -80,31 +101,77 @@ def assemble(reports: Iterable[MessageReport], offices: dict[str, str | None] | 
     return messages, channels
 
 
+def _message_ids(groups: Sequence[Sequence[MessageReport]], previous: dict[str, str]) -> list[str]:
+    """A message keeps the id its reports had (the one most of them had), so ids stay put as
+    reports come; a new message's id comes from its first report."""
+    out: list[str | None] = [None] * len(groups)
+    taken: set[str] = set()
+    for n in sorted(range(len(groups)), key=lambda n: -len(groups[n])):
+        had = Counter(previous[r.report_id] for r in groups[n] if r.report_id in previous)
+        for mid, _ in sorted(had.items(), key=lambda kv: (-kv[1], kv[0])):
+            if mid not in taken:
+                out[n] = mid
+                taken.add(mid)
+                break
+    for n, g in enumerate(groups):
+        if out[n] is None:
+            mid = message_id(g)
+            while mid in taken:  # a message split off one that keeps the id
+                mid = "m-" + hashlib.sha1(mid.encode()).hexdigest()[:16]
+            out[n] = mid
+            taken.add(mid)
+    return out  # type: ignore[return-value]
+
+
 # -- matching -------------------------------------------------------------------------------------
 
 def _order(r: MessageReport) -> tuple:
     return (_when(r) or date.max, r.doc_id, r.report_id)
 
 
+def _stated(d) -> tuple[date, date] | None:
+    return date_span(d.value) if d is not None and d.source == EVENT_DATE_SENTENCE else None
+
+
 def _when(r: MessageReport) -> date | None:
     """The day a report puts its message on: the sentence's date, else its publication."""
     for d in (r.sent_date, r.delivered_date):
-        if d is not None and d.source == EVENT_DATE_SENTENCE and (span := date_span(d.value)):
+        if (span := _stated(d)) is not None:
             return span[0]
     span = date_span(r.published)
     return span[0] if span else None
 
 
 def _window(r: MessageReport) -> tuple[date, date] | None:
+    """The days a report's message may have been sent or delivered on: a stated date (a day either
+    side), else the two weeks up to publication (the three weeks after, for a planned delivery)."""
     for d in (r.sent_date, r.delivered_date):
-        if d is not None and d.source == EVENT_DATE_SENTENCE and (span := date_span(d.value)):
-            return span
+        if (span := _stated(d)) is not None:
+            return span[0] - DAY, span[1] + DAY
     span = date_span(r.published)
     if span is None:
         return None
     if r.status == FUTURE:
-        return span[0], span[1] + SAME_MESSAGE
-    return span[0] - SAME_MESSAGE, span[1]
+        return span[0], span[1] + PLANNED_WITHIN
+    return span[0] - REPORTED_WITHIN, span[1]
+
+
+def _dates_fit(r: MessageReport, g: MessageReport) -> bool:
+    """Two reports' dates can be one message's: the same act dated alike, and the days they allow
+    meeting (a delivery may come up to SAME_MESSAGE after the sending)."""
+    for x, y in ((r.sent_date, g.sent_date), (r.delivered_date, g.delivered_date)):
+        a, b = _stated(x), _stated(y)
+        if a is not None and b is not None and not (a[0] - DAY <= b[1] and b[0] - DAY <= a[1]):
+            return False  # "on January 5" and "on January 20": two letters
+    a, b = _window(r), _window(g)
+    if a is None or b is None:
+        return a is None and b is None  # an undated report: only with undated ones
+    # the same act dated on both sides, or neither dated: the days must meet; otherwise one may be
+    # the sending and the other the delivery (or the news of either)
+    kinds = [(_stated(x.sent_date) is not None, _stated(x.delivered_date) is not None) for x in (r, g)]
+    same = kinds[0] == kinds[1] and kinds[0] != (True, True)
+    slack = timedelta(0) if same else SAME_MESSAGE
+    return a[0] <= b[1] + slack and b[0] <= a[1] + slack
 
 
 def _party(ref: ActorRef | None, kind: str | None, offices) -> Party | None:
@@ -125,6 +192,8 @@ def _joins(r: MessageReport, group: Sequence[MessageReport], offices) -> bool:
     for g in group:
         if g.reply != r.reply or g.doc_id == r.doc_id:
             return False  # a document's own messages are already apart (messages.py)
+        if not _dates_fit(r, g):
+            return False
         theirs = {c.actor.actor_id for c in g.carriers if c.role == CARRIED}
         if mine and theirs and not mine & theirs:
             return False
@@ -138,14 +207,7 @@ def _joins(r: MessageReport, group: Sequence[MessageReport], offices) -> bool:
                 return False
             stand_in = True
     # "the Leader's message to Putin, delivered by Velayati": a stand-in sender needs the same carrier
-    if stand_in and not mine & {c.actor.actor_id for g in group for c in g.carriers if c.role == CARRIED}:
-        return False
-    wins = [w for w in map(_window, group) if w is not None]
-    mine = _window(r)
-    if mine is None or not wins:
-        return mine is None and not wins
-    lo, hi = min(w[0] for w in wins), max(w[1] for w in wins)
-    return mine[0] <= hi + SAME_MESSAGE and lo - SAME_MESSAGE <= mine[1]
+    return not stand_in or bool(mine & {c.actor.actor_id for g in group for c in g.carriers if c.role == CARRIED})
 
 
 def _stands_for(a: ActorRef | None, kind: str | None, b: ActorRef | None, offices) -> bool:
@@ -188,7 +250,7 @@ def message_id(reports: Sequence[MessageReport]) -> str:
     return "m-" + hashlib.sha1(reports[0].report_id.encode()).hexdigest()[:16]
 
 
-def _summarise(group: Sequence[MessageReport]) -> Message:
+def _summarise(group: Sequence[MessageReport], mid: str) -> Message:
     sender, _ = _specific((r.sender, r.sender_kind) for r in group)
     recipient, _ = _specific((r.recipient, r.recipient_kind) for r in group)
     carriers: list[Envoy] = []
@@ -203,15 +265,15 @@ def _summarise(group: Sequence[MessageReport]) -> Message:
         sender, carriers = carriers[0].actor, carriers[1:]
     status = OCCURRED if any(r.status == OCCURRED for r in group) else group[0].status
     return Message(
-        message_id=message_id(group),
+        message_id=mid,
         kind=Counter(r.kind for r in group).most_common(1)[0][0],
         reply=group[0].reply,
         status=status,
         sender=sender if isinstance(sender, Principal) else principal(sender),
         recipient=principal(recipient),
         carriers=tuple(carriers),
-        sent_date=_stated(r.sent_date for r in group),
-        delivered_date=_stated(r.delivered_date for r in group),
+        sent_date=_most_precise(r.sent_date for r in group),
+        delivered_date=_most_precise(r.delivered_date for r in group),
         topic=next((r.topic for r in group if r.topic), None),
         in_reply_to=None,
         channel_id=None,
@@ -221,7 +283,7 @@ def _summarise(group: Sequence[MessageReport]) -> Message:
     )
 
 
-def _stated(dates: Iterable) -> str | None:
+def _most_precise(dates: Iterable) -> str | None:
     """The most precise date the sentences state (a day within a month they also give)."""
     values = [d.value for d in dates if d is not None and d.source == EVENT_DATE_SENTENCE and d.value]
     if not values:
@@ -244,6 +306,11 @@ def _link_replies(messages: list[Message], groups: list[list[MessageReport]], ki
     of_report = {r.report_id: m.message_id for m, g in zip(messages, groups) for r in g}
     by_id = {m.message_id: m for m in messages}
     first = {m.message_id: min((_when(r) for r in g if _when(r)), default=None) for m, g in zip(messages, groups)}
+    # the messages a reply may answer, by the country (or, without one, the actor) they went to
+    to: dict[str, list[Message]] = {}
+    for o in messages:
+        if not o.reply and o.status in COUNTED and o.recipient is not None:
+            to.setdefault(o.recipient.country or o.recipient.actor_id, []).append(o)
     out = []
     for m, g in zip(messages, groups):
         if not m.reply:
@@ -251,10 +318,11 @@ def _link_replies(messages: list[Message], groups: list[list[MessageReport]], ki
             continue
         # the original its own document names
         named = next((of_report[r.replies_to] for r in g if r.replies_to in of_report), None)
-        if named is None:
+        if named is None and m.sender is not None:
             when = _day(m.date) or first[m.message_id]
-            candidates = [o for o in messages if not o.reply and o.message_id != m.message_id
-                          and _reverses(o, m, kinds, offices) and (t := _day(o.date) or first[o.message_id]) is not None
+            pool = to.get(m.sender.country or m.sender.actor_id, [])
+            candidates = [o for o in pool if _reverses(o, m, kinds, offices)
+                          and (t := _day(o.date) or first[o.message_id]) is not None
                           and when is not None and when - REPLY_WITHIN <= t <= when]
             if candidates:
                 named = max(candidates, key=lambda o: (_day(o.date) or first[o.message_id], o.message_id)).message_id
@@ -291,8 +359,8 @@ def _channels(messages: Sequence[Message]) -> list[Channel]:
     pairs: dict[tuple[str, str], list[Message]] = {}
     refs: dict[str, Principal] = {}
     for m in messages:
-        if m.sender is None or m.recipient is None:
-            continue
+        if m.sender is None or m.recipient is None or m.status not in COUNTED:
+            continue  # a channel holds messages sent or planned, not those denied or only imagined
         refs.setdefault(m.sender.actor_id, m.sender)
         refs.setdefault(m.recipient.actor_id, m.recipient)
         key = tuple(sorted((m.sender.actor_id, m.recipient.actor_id)))

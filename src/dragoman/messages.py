@@ -48,6 +48,7 @@ from .schema import (
     CARRIED,
     EVENT_DATE_SENTENCE,
     FUTURE,
+    NEGATED,
     OCCURRED,
     RECEIVED,
     ActorRef,
@@ -70,7 +71,9 @@ RECEIVE_VERBS = frozenset({"receive", "get", "accept"})
 BEHALF_NOUNS = frozenset({"representative", "envoy", "emissary", "behalf"})
 TOPIC_PREPS = frozenset({"about", "on", "regarding", "concerning"})
 TOPIC_VERBS = frozenset({"concern", "address", "cover", "deal"})
+VERB_TOPIC_PREPS = ("about", "regarding", "concerning")  # "on" with a verb is a day or "on behalf of"
 FIRST_PERSON = frozenset({"i", "we"})
+DENIALS = frozenset({"deny", "dismiss", "refute"})
 TOPIC_WORDS = 8  # a topic longer than this is cut to its head's own words
 
 
@@ -96,6 +99,7 @@ class _Draft:
     originals: list["_Draft"] = field(default_factory=list)  # of every sentence merged into this one
     evidence: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     plural: bool = False  # "the messages": what it says holds for each message it fits
+    definite: bool = False  # "the message": one the document spoke of
 
     def roles(self) -> int:
         return (self.sender is not None) + (self.recipient is not None) + bool(self.carriers)
@@ -149,13 +153,20 @@ class MessageFinder:
         return out
 
     def _noun(self, b, pb, sent, m: Token, where, quotes, published, originals) -> list[_Draft]:
+        if m.dep_ == "pobj" and m.head.lower_ in ("in", "without") and m.lemma_.lower() in REPLY_NOUNS and not any(
+                c.dep_ in ("det", "poss") for c in m.children):
+            return []  # "in response to the attack", "in reply to questions": no message
+        if m.dep_ == "nsubj" and m.head.lemma_.lower() == "be" and any(c.dep_ == "acomp" for c in m.head.children):
+            return []  # "Biden's message to Putin was simple": what he meant, not a message sent
         reply = m.lemma_.lower() in REPLY_NOUNS
         extra: list[_Draft] = []  # the drafts of the message a reply answers ("a reply to X's letter")
         senders = [c for c in m.children if c.dep_ == "poss"]
         # "the Kishida message", a headline's "Putin letter": a person's name before the noun
         senders += [c for c in m.children if c.dep_ == "compound" and c.pos_ == "PROPN"
                     and any(rm.actor.kind == "person" for rm in where.all((b, c.i)))]
-        senders += _pobjs(m, ("from",)) + ([] if reply else _pobjs(m, ("of",)))
+        senders += _pobjs(m, ("from",))
+        if not reply:  # "the message of the Leader", not "a note of protest to the ambassador"
+            senders += [t for t in _pobjs(m, ("of",)) if where.all((b, t.i))]
         recipients: list[Token] = []
         original: _Draft | None = None
 
@@ -205,13 +216,15 @@ class MessageFinder:
                     to_phrase(verb)  # "received a reply from X to a message ..."
             break
         topic = _topic(m)
+        if topic is None and act is not None:  # "sent a letter to X on Monday about Syria"
+            topic = next((_phrase(o) for o in _pobjs(act, VERB_TOPIC_PREPS)), None)
         s_refs = self._refs(b, senders + behalf, where, quotes, pb)
         r_refs = self._refs(b, recipients, where, quotes, pb)
         c_refs = [Carrier(r, role) for t, role in carriers for r in self._refs(b, [t], where, quotes, pb)]
         c_refs += [Carrier(r, RECEIVED) for r in self._refs(b, receivers, where, quotes, pb)]
         c_refs = [c for c in c_refs if where.kinds.get(c.actor.actor_id) != "country"]  # "Iran sent ... to convey"
 
-        status = self.coder.status_of(act if act is not None else m)
+        status = _denied(act if act is not None else m) or self.coder.status_of(act if act is not None else m)
         date = self._date(pb, sent, act if act is not None else m, published, status)
         drafts = []
         for s in s_refs or [None]:
@@ -221,7 +234,8 @@ class MessageFinder:
                 carriers_here = [c for c in c_refs if c.actor.actor_id not in
                                  {x.actor_id for x in (s, r) if x is not None}]
                 d = _Draft(m.lemma_.lower(), reply, b, sent, pb, s, r, carriers_here, act, act_class,
-                           status=status, topic=_topic_span(pb, topic), original=original, plural=m.tag_ == "NNS")
+                           status=status, topic=_topic_span(pb, topic), original=original, plural=m.tag_ == "NNS",
+                           definite=any(c.lower_ == "the" for c in m.children if c.dep_ == "det"))
                 d.sent, d.delivered = (date, None) if act_class == "send" else (
                     (None, date) if act_class in ("carry", "receive") else (None, None))
                 _note(d, pb, sent)
@@ -239,7 +253,7 @@ class MessageFinder:
         originals[m.i] = found
         original = found[0] if found else _Draft(m.lemma_.lower(), False, b, sent, pb)
         senders = self._refs(b, _doers(self.coder, v), where, quotes, pb)
-        status = self.coder.status_of(v)
+        status = _denied(v) or self.coder.status_of(v)
         date = self._date(pb, sent, v, published, status)
         drafts = []
         for s in senders:
@@ -254,7 +268,16 @@ class MessageFinder:
         publication date is when it was reported, not when it was sent or delivered."""
         start = pb.start_of(sent)
         text = pb.text[sent.start_char:sent.end_char]
-        found = dates.event_date(text, start, pb.start_of(act), published, "future" if status == FUTURE else "past")
+        tense = "future" if status == FUTURE else "past"
+        # a date in the act's own clause first: "X sent a letter on January 10, and Y replied to
+        # it on January 13" dates the reply by the 13th, though the 10th is nearer the verb
+        own = {pb.start_of(t) for t in _own_clause(act)}
+        mine = [e for e in dates.find_time_expressions(text, start) if e.start in own or e.start - 1 in own]
+        if mine:
+            at = pb.start_of(act)
+            found = dates.resolve(min(mine, key=lambda e: abs(e.start - at)), published, tense)
+        else:
+            found = dates.event_date(text, start, pb.start_of(act), published, tense)
         return found if found.source == EVENT_DATE_SENTENCE and found.value else None
 
 
@@ -312,7 +335,45 @@ def _on_behalf(coder: Coder, verb: Token) -> tuple[Token | None, list[Token]]:
             if whose and doer.pos_ in ("VERB", "AUX"):
                 return whose[0], coder.subjects(doer)
             break
+    # "X, acting as Y's representative, received ...": on the verb's subject or a clause of the verb
+    doers = coder.subjects(verb)
+    for top in [*doers, verb]:
+        for t in top.subtree:
+            if t.pos_ == "NOUN" and t.lemma_.lower() in BEHALF_NOUNS and t.i != verb.i and _depth_below(t, top) <= 4:
+                whose = [c for c in t.children if c.dep_ == "poss"] + _pobjs(t, ("of",))
+                if whose:
+                    return whose[0], doers
     return None, []
+
+
+def _denied(tok: Token) -> str | None:
+    """NEGATED when the clause is what someone denied ("denied that X had sent a letter")."""
+    cur = tok
+    for _ in range(4):
+        if cur.dep_ == "ccomp" and cur.head.lemma_.lower() in DENIALS:
+            return NEGATED
+        if cur.head.i == cur.i:
+            break
+        cur = cur.head
+    return None
+
+
+def _own_clause(verb: Token) -> list[Token]:
+    """The words of a verb's own clause: its subtree without the clauses of other verbs."""
+    out, stack = [], [verb]
+    while stack:
+        t = stack.pop()
+        out.append(t)
+        stack.extend(c for c in t.children if not (c.dep_ in ("conj", "advcl", "ccomp", "relcl", "parataxis")
+                                                   and c.pos_ in ("VERB", "AUX")))
+    return out
+
+
+def _depth_below(t: Token, top: Token) -> int:
+    d = 0
+    while t.i != top.i and t.head.i != t.i and d < 10:
+        t, d = t.head, d + 1
+    return d if t.i == top.i else 99
 
 
 def _pobjs_of_behalf(verb: Token) -> list[Token]:
@@ -337,7 +398,7 @@ def _topic(m: Token) -> Span | None:
         for c in h.children:
             if c.dep_ == "prep" and c.lower_ in TOPIC_PREPS:
                 obj = next((g for g in c.children if g.dep_ == "pobj"), None)
-                if obj is None or obj.ent_type_ in ("DATE", "TIME") or obj.like_num:
+                if obj is None or obj.ent_type_ in ("DATE", "TIME") or obj.like_num or obj.lower_ == "behalf":
                     continue
                 return _phrase(obj)
     return None
@@ -393,22 +454,33 @@ def _specific(a: ActorRef | None, b: ActorRef | None, kinds) -> ActorRef | None:
     return a
 
 
-def _fits(d: _Draft, g: _Draft, kinds, offices) -> int:
-    """How many roles a draft shares with a document's message (0: it cannot be that message)."""
+def _fits(d: _Draft, g: _Draft, kinds, offices, stand_in: bool = False) -> int | None:
+    """How many roles a draft shares with a document's message, or None when it cannot be that
+    message. With `stand_in`, a recipient of the draft of the same country as the message's may be
+    one who received it for the addressee ("the reply was delivered to the foreign minister")."""
     if d.reply != g.reply:
-        return 0
-    if not (_same(d.sender, g.sender, kinds) and _same(d.recipient, g.recipient, kinds)):
-        return 0
+        return None
+    if not _same(d.sender, g.sender, kinds):
+        return None
+    if not _same(d.recipient, g.recipient, kinds) and not (
+            stand_in and d.recipient is not None and g.recipient is not None
+            and d.recipient.country is not None and d.recipient.country == g.recipient.country):
+        return None
     # two named envoys: two messages ("an envoy" may be either)
     mine = {c.actor.actor_id for c in d.carriers if c.role == CARRIED and not _unnamed(c.actor, offices)}
     theirs = {c.actor.actor_id for c in g.carriers if c.role == CARRIED and not _unnamed(c.actor, offices)}
     if mine and theirs and not mine & theirs:
-        return 0
+        return None
     for x, y in ((d.sent, g.sent), (d.delivered, g.delivered)):
         if x and y and x.source == y.source == EVENT_DATE_SENTENCE and not dates_agree(x.value, y.value):
-            return 0
-    shared = (d.sender is not None and g.sender is not None) + (d.recipient is not None and g.recipient is not None)
+            return None
+    shared = (d.sender is not None and g.sender is not None) + (
+        d.recipient is not None and g.recipient is not None and _same(d.recipient, g.recipient, kinds))
     return shared + bool({c.actor.actor_id for c in d.carriers} & {c.actor.actor_id for c in g.carriers})
+
+
+def g_recipient_differs(g: _Draft, d: _Draft, kinds) -> bool:
+    return g.recipient is not None and not _same(d.recipient, g.recipient, kinds)
 
 
 def _unnamed(ref: ActorRef, offices: dict[str, str | None]) -> bool:
@@ -424,12 +496,19 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str], offices: dict[str, str |
     """The document's messages: drafts that agree merge (see the module docstring)."""
     groups: list[_Draft] = []
     of: dict[int, _Draft] = {}  # id(draft) -> the group it went to
-    full = [d for d in drafts if d.roles() >= 2 or (d.reply and d.sender is not None)]
+    full = [d for d in drafts if d.roles() >= 2 or (d.reply and d.sender is not None and d.original is not None)]
     partial = [d for d in drafts if d not in full]
     for d in full:
-        scored = [(s, g) for g in groups if (s := _fits(d, g, kinds, offices)) > 0]
+        scored = [(s, g) for g in groups if (s := _fits(d, g, kinds, offices)) is not None and s > 0]
         best = max((s for s, _ in scored), default=0)
         top = [g for s, g in scored if s == best]
+        if not top and d.definite and d.sender is None:
+            # "The message was carried to Moscow by X", "The reply was delivered to Y by Z": the
+            # message the document spoke of, when only one can be meant
+            top = [g for g in groups if _fits(d, g, kinds, offices, stand_in=True) is not None]
+            if len(top) == 1 and d.recipient is not None and g_recipient_differs(top[0], d, kinds):
+                d.carriers.append(Carrier(d.recipient, RECEIVED))
+                d.recipient = None
         if len(top) == 1:
             _absorb(top[0], d, kinds, offices)
             of[id(d)] = top[0]
@@ -444,7 +523,7 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str], offices: dict[str, str |
             if len(top) == 1 and (d.topic or d.sent or d.delivered):
                 _absorb(top[0], d, kinds, offices)
             continue
-        top = [g for g in groups if _fits(d, g, kinds, offices) > 0]
+        top = [g for g in groups if (_fits(d, g, kinds, offices) or 0) > 0]
         if len(top) == 1 or (top and d.plural):  # "hand over the messages": each of them
             for g in top:
                 _absorb(g, d, kinds, offices)
@@ -461,8 +540,10 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str], offices: dict[str, str |
                     and g.sender is not None and _same(x.recipient, g.sender, kinds)]
             orig = back[0] if len(back) == 1 else None
         g.original = orig
-        if orig is not None and orig.sender is not None:
-            addressee = orig.sender
+        named_sender = next((o.sender for o in named if o.sender is not None), None)
+        addressee = orig.sender if orig is not None and orig.sender is not None else named_sender
+        if addressee is not None:
+            # "a reply to Putin's letter": to Putin, whether or not the letter is a message here
             if g.recipient is not None and g.recipient.actor_id != addressee.actor_id and all(
                     c.actor.actor_id != g.recipient.actor_id for c in g.carriers):
                 # "X's reply was delivered to Y": Y received it for the original's sender

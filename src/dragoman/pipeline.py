@@ -412,7 +412,8 @@ def across_documents(store, results: list[CodedDocument]) -> Placement:
         offices.setdefault(a.actor_id, a.office)  # the store keeps an actor's first office, too
     for a in (a for cd in placement.coded for a in cd.actors):
         offices.setdefault(a.actor_id, None)
-    found, paths = channels.assemble(stored + reports, offices)
+    previous = {rid: m.message_id for m in store.messages() for rid in m.report_ids}
+    found, paths = channels.assemble(stored + reports, offices, previous)
     return replace(placement, messages=tuple(found), channels=tuple(paths))
 
 

@@ -369,7 +369,8 @@ class Recognizer:
             if posted and t.lower_ == "to":
                 skip_until = n + 3
                 continue
-            e = self._country_word(t)
+            # two words first: "North Korean leader" is not a (South) Korean one, "New Zealand" no "Zealand"
+            e = self._country_word(t, tokens[n + 1] if n + 1 < len(tokens) else None) or self._country_word(t)
             if e is not None:
                 country = e
                 break
@@ -378,14 +379,32 @@ class Recognizer:
         office = " ".join(words[office_at[0] : office_at[1]]) if office_at else None
         if office_at:
             # Keep the modifiers of the office that are not the country ("Foreign Ministry Spokesman").
+            nation = self._country_tokens(tokens)  # "New Zealand", "North Korean": both words
             s = office_at[0]
-            while s > 0 and tokens[s - 1].is_title and self._country_word(tokens[s - 1]) is None:
+            while s < office_at[1] - 1 and s in nation:
+                s += 1
+            while s > 0 and tokens[s - 1].is_title and s - 1 not in nation:
                 s -= 1
             office = " ".join(words[s : office_at[1]])
         return country, office_entry.sector if office_entry else None, office
 
-    def _country_word(self, t: Token) -> str | None:
-        e = self.gaz.lookup(t.text)
+    def _country_tokens(self, tokens: list[Token]) -> set[int]:
+        """The positions of the words that name a country or its people, two-word names included."""
+        out: set[int] = set()
+        for n, t in enumerate(tokens):
+            if n + 1 < len(tokens) and self._country_word(t, tokens[n + 1]):
+                out |= {n, n + 1}
+            elif self._country_word(t):
+                out.add(n)
+        return out
+
+    def _country_word(self, t: Token, then: Token | None = None) -> str | None:
+        if then is None:
+            e = self.gaz.lookup(t.text)
+        elif t.whitespace_ and t.is_title and then.is_title:
+            e = self.gaz.lookup(f"{t.text} {then.text}")
+        else:
+            return None
         if e is not None and e.kind in ("country", "demonym") and e.country:
             return e.country
         return None
@@ -410,8 +429,9 @@ class Recognizer:
             i += 1
         span = full  # attributes come from the whole phrase; the mention starts at its first free word
         country = None
-        for t in span:
-            country = country or self._country_word(t)
+        for k, t in enumerate(span):
+            nxt = span[k + 1] if k + 1 < len(span) else None
+            country = country or self._country_word(t, nxt) or self._country_word(t)
         for c in tok.lefts:  # "the Ivory Coast's air force": a country name of several words
             if country is None and c.dep_ in ("poss", "compound", "nmod") and c.i > c.left_edge.i:
                 e = self.gaz.lookup(doc[c.left_edge.i : c.i + 1].text)
@@ -430,7 +450,8 @@ class Recognizer:
         text = doc[i : tok.i + 1].text
         subject = tok.dep_ in SUBJECT_DEPS
         if office is not None and not plural:
-            phrase = " ".join(t.text for t in span if t.head.i == tok.i and self._country_word(t) is None and (
+            nation = {span[n].i for n in self._country_tokens(list(span))}
+            phrase = " ".join(t.text for t in span if t.head.i == tok.i and t.i not in nation and (
                 t.dep_ == "compound" or (t.dep_ == "amod" and self._qualifies(t, tok))))
             office_text = (phrase + " " + tok.text).strip() if phrase else tok.text
             sector = (self.gaz.office(office_text) or office).sector  # "army spokesman" is MIL
