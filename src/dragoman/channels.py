@@ -7,23 +7,31 @@ speaks of), and assembling them whole keeps every message and reply link true to
 at hand, whatever order documents came in.
 
 Reports are of one message when
-  - both are replies or neither is;
+  - both are replies or neither is, from different documents (a document's own are apart already);
   - sender and recipient agree: the same actor, or a country and an actor of that country, or an
     unnamed office holder and a named person of the same country and office (as incidents match
-    actors), and no carrier of one contradicts the other's (different envoys: different messages);
-  - they fall within `SAME_MESSAGE` days of each other: the date the sentence gives (sent or
-    delivered), else the publication date (a planned delivery: up to `SAME_MESSAGE` days after).
-A report joins the message it shares most roles with, then the nearest in time; otherwise it
-starts one. A message keeps the most specific actor each report gives a role (a named person
-before a country), every carrier in order (who carried it, then who received it), the dates the
-sentences state, and the first topic.
+    actors); an office holder no report places ("the Leader") stands for a named sender of the
+    same office head only through the same carrier; no named carrier of one contradicts the
+    other's (different envoys: different messages);
+  - their dates fit: the same act stated on both sides on the same day (a day's tolerance), and
+    the days they allow meet: a stated date, else the two weeks up to publication (the three weeks
+    after, for a planned delivery); a sending and a delivery (or the news of either) may be
+    `SAME_MESSAGE` days apart. Every report of the message must fit, so windows never chain.
+A report joins the message it shares most roles with, then the nearest in time; when two fit as
+well and the report lacks a sender or recipient, it starts its own. A message keeps the most
+specific actor each report gives a role (a named person before a country), every carrier in order
+(who carried it, then who received it), the most precise date the sentences state for its sending
+and its delivery, and the first topic; with no sender in any report, the first carrier is taken for
+it. A message keeps the id its stored reports had (`previous`), so ids stay put as reports come.
 
 A reply answers the message of its own document that it names ("a reply to a message the Leader
-had sent"), else the latest message before it that went the other way between the same principals
-(reversed dyad, in time order), at most `REPLY_WITHIN` days before; else none is known.
+had sent"), else the latest message sent or planned before it that went the other way between the
+same principals (reversed dyad, in time order), at most `REPLY_WITHIN` days before; else none is
+known.
 
-A channel is the messages between two principals either way, in time order, with the carriers
-they used and how often, and the median days from a message to its reply.
+A channel is the messages sent or planned between two principals either way, in time order, with
+the carriers they used and how often, and the median days from a message to its reply (over the
+replies whose original is known). Hypothetical and denied messages have no channel.
 """
 
 from __future__ import annotations
@@ -76,7 +84,7 @@ def assemble(reports: Iterable[MessageReport], offices: dict[str, str | None] | 
         if win is not None:
             live = [n for n in live if ends[n] is None or ends[n] + RETIRED >= win[0]]
         scored = [(_shared(r, groups[n]), -_gap(r, groups[n]), n) for n in live
-                  if groups[n][0].reply == r.reply and _joins(r, groups[n], offices)]
+                  if _may_join(r, groups[n][0]) and _joins(r, groups[n], offices)]
         scored.sort(reverse=True)
         if scored and (len(scored) == 1 or scored[0][:2] != scored[1][:2]
                        or (r.sender is not None and r.recipient is not None)):
@@ -154,6 +162,16 @@ def _window(r: MessageReport) -> tuple[date, date] | None:
     if r.status == FUTURE:
         return span[0], span[1] + PLANNED_WITHIN
     return span[0] - REPORTED_WITHIN, span[1]
+
+
+def _may_join(r: MessageReport, g: MessageReport) -> bool:
+    """A quick test before `_joins`: the same direction and no two countries apart on either side."""
+    if r.reply != g.reply:
+        return False
+    for a, b in ((r.sender, g.sender), (r.recipient, g.recipient)):
+        if a is not None and b is not None and a.country and b.country and a.country != b.country:
+            return False
+    return True
 
 
 def _dates_fit(r: MessageReport, g: MessageReport) -> bool:

@@ -169,7 +169,7 @@ and the message it answers. How reports are read and joined: `src/dragoman/messa
 | `sent_date`, `delivered_date` | the dates a report's sentence gives its sending and its delivery (`YYYY-MM-DD`, `YYYY-MM`, `YYYY`), the most precise; null when no sentence dates it (a publication date is never taken for either) |
 | `topic` | what it is about, a short phrase from the text ("strategic issues", "the JCPOA"), or null |
 | `in_reply_to` | for a reply, the `message_id` of the message it answers (named in the reply's document, else the latest earlier message the other way between the same principals), or null when none is known |
-| `channel_id` | the channel of its two principals (see channels), or null when one is unknown |
+| `channel_id` | the channel of its two principals (see channels), or null when one is unknown or the message was only imagined or denied (`hypothetical`, `negated`) |
 | `num_reports`, `num_documents` | the document accounts it was joined from, and their documents |
 | `report_ids`, `doc_ids` | those accounts (`DOC_ID:mN`) and documents (lists) |
 | `evidence` | the sentences behind each field: a list of `{doc_id, field, start, end, text}`, `field` one of `sender`, `recipient`, `carrier`, `sent_date`, `delivered_date`, `topic`, `reply` (the sentence names the message it answers); `start`, `end` are the sentence's offsets in that document (flat: `evidence_doc_ids`, `evidence_fields`, `evidence_starts`, `evidence_ends`, `evidence_texts`) |
@@ -181,11 +181,11 @@ One row per pair of principals that exchanged messages, either way.
 |---|---|
 | `channel_id` | stable id, `c-` and 16 hex digits |
 | `a`, `b` | the two principals, `{actor_id, name, country, sector}`, in `actor_id` order (flat: `a_actor_id`, `a_name`, ...) |
-| `num_messages`, `num_replies` | messages either way, and how many of them are replies |
+| `num_messages`, `num_replies` | messages sent or planned either way (not the hypothetical or denied ones), and how many of them are replies |
 | `carriers` | who carried or received its messages and how many: a list of `{name, count}`, most first (flat: `carrier_names`, `carrier_counts`) |
 | `median_reply_days` | the median days from a message to its reply, over the replies whose original is known, or null |
 | `first_date`, `last_date` | the earliest and latest message date |
-| `message_ids` | its messages in time order (a list) |
+| `message_ids` | those messages in time order (a list) |
 
 ## rejections
 One row per input (or record of an input) that could not be coded.
