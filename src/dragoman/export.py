@@ -183,7 +183,7 @@ One row per pair of principals that exchanged messages, either way.
 | `a`, `b` | the two principals, `{actor_id, name, country, sector}`, in `actor_id` order (flat: `a_actor_id`, `a_name`, ...) |
 | `num_messages`, `num_replies` | messages sent or planned either way (not the hypothetical or denied ones), and how many of them are replies |
 | `carriers` | who carried or received its messages and how many: a list of `{name, count}`, most first (flat: `carrier_names`, `carrier_counts`) |
-| `median_reply_days` | the median days from a message to its reply, over the replies whose original is known, or null |
+| `median_reply_days` | the median days from a message to its reply (each dated by `date`; a date known only to the month or year counts from its first day), over the replies whose original is known, or null |
 | `first_date`, `last_date` | the earliest and latest message date |
 | `message_ids` | those messages in time order (a list) |
 
