@@ -35,6 +35,7 @@ carrier.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -61,6 +62,8 @@ from .schema import (
 )
 
 MESSAGE_NOUNS = frozenset({"message", "letter", "note", "missive", "reply", "response"})
+# the words above and the verbs of replying, as they may be written ("Replies", "responded")
+_MAYBE = re.compile(r"messag|letter|note|missive|repl[iy]|respon|answer", re.IGNORECASE)
 REPLY_NOUNS = frozenset({"reply", "response"})
 REPLY_VERBS = frozenset({"reply", "respond", "answer"})
 SEND_VERBS = frozenset({"send", "write", "dispatch", "address", "pen"})
@@ -112,10 +115,14 @@ class MessageFinder:
         self.coder = coder
 
     def __call__(self, parsed: ParsedDocument, actors: DocumentActors, quotes: Sequence[Quote]) -> tuple[MessageReport, ...]:
+        # most articles never speak of a message: a text search spares them the token walk
+        blocks = [(b, pb) for b, pb in enumerate(parsed.blocks) if _MAYBE.search(pb.text)]
+        if not blocks:
+            return ()
         where = actors.index()
         doc = parsed.document
         drafts: list[_Draft] = []
-        for b, pb in enumerate(parsed.blocks):
+        for b, pb in blocks:
             for sent in pb.sents:
                 drafts.extend(self._sentence(b, pb, sent, where, quotes, doc.published))
         kinds = where.kinds
@@ -285,7 +292,7 @@ class MessageFinder:
 
 def may_report(sent: Span) -> bool:
     """Whether a sentence may speak of a message (the parse stage reads its names)."""
-    return any((t.pos_ == "NOUN" and t.lemma_.lower() in MESSAGE_NOUNS) or
+    return _MAYBE.search(sent.text) is not None and any((t.pos_ == "NOUN" and t.lemma_.lower() in MESSAGE_NOUNS) or
                (t.pos_ == "VERB" and t.lemma_.lower() in REPLY_VERBS) for t in sent)
 
 
