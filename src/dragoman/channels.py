@@ -104,7 +104,7 @@ def assemble(reports: Iterable[MessageReport], offices: dict[str, str | None] | 
     messages = _link_replies(messages, groups, kinds, offices)
     channels = _channels(messages)
     channel_of = {mid: c.channel_id for c in channels for mid in c.message_ids}
-    messages = [_with(m, channel_id=channel_of.get(m.message_id)) for m in messages]
+    messages = [replace(m, channel_id=channel_of.get(m.message_id)) for m in messages]
     messages.sort(key=lambda m: (m.date or "9999", m.message_id))
     return messages, channels
 
@@ -309,10 +309,6 @@ def _most_precise(dates: Iterable) -> str | None:
     return max(values, key=lambda v: (len(v), -values.index(v)))
 
 
-def _with(m: Message, **changes) -> Message:
-    return replace(m, **changes)
-
-
 # -- replies --------------------------------------------------------------------------------------
 
 def _day(value: str | None) -> date | None:
@@ -344,9 +340,9 @@ def _link_replies(messages: list[Message], groups: list[list[MessageReport]], ki
                           and when is not None and when - REPLY_WITHIN <= t <= when]
             if candidates:
                 named = max(candidates, key=lambda o: (_day(o.date) or first[o.message_id], o.message_id)).message_id
-        out.append(_with(m, in_reply_to=named))
+        out.append(replace(m, in_reply_to=named))
         if named is not None and m.recipient is None and by_id[named].sender is not None:
-            out[-1] = _with(out[-1], recipient=by_id[named].sender)
+            out[-1] = replace(out[-1], recipient=by_id[named].sender)
     return out
 
 

@@ -486,7 +486,7 @@ def _fits(d: _Draft, g: _Draft, kinds, offices, stand_in: bool = False) -> int |
     return shared + bool({c.actor.actor_id for c in d.carriers} & {c.actor.actor_id for c in g.carriers})
 
 
-def g_recipient_differs(g: _Draft, d: _Draft, kinds) -> bool:
+def _recipient_differs(g: _Draft, d: _Draft, kinds) -> bool:
     return g.recipient is not None and not _same(d.recipient, g.recipient, kinds)
 
 
@@ -513,9 +513,10 @@ def _merge(drafts: list[_Draft], kinds: dict[str, str], offices: dict[str, str |
             # "The message was carried to Moscow by X", "The reply was delivered to Y by Z": the
             # message the document spoke of, when only one can be meant
             top = [g for g in groups if _fits(d, g, kinds, offices, stand_in=True) is not None]
-            if len(top) == 1 and d.recipient is not None and g_recipient_differs(top[0], d, kinds):
+            if len(top) == 1 and d.recipient is not None and _recipient_differs(top[0], d, kinds):
                 d.carriers.append(Carrier(d.recipient, RECEIVED))
                 d.recipient = None
+                d.evidence.setdefault("carrier", []).extend(d.evidence.pop("recipient", []))
         if len(top) == 1:
             _absorb(top[0], d, kinds, offices)
             of[id(d)] = top[0]
